@@ -1,0 +1,203 @@
+from django.contrib import admin
+
+from .models import (
+    ComparatorGroup,
+    ComparatorMember,
+    DefinitionChange,
+    Indicator,
+    Outcome,
+    Override,
+    PeerValue,
+    ReportingPeriod,
+    Submission,
+    SubmissionEvent,
+)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ["code", "title", "owner", "unit", "display_order", "is_active"]
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["owner"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["title", "rollup_rule", "display_order", "is_active"]
+    list_editable = ["display_order"]
+    list_filter = ["is_active", "rollup_rule"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [IndicatorInline]
+
+
+class DefinitionChangeInline(admin.TabularInline):
+    model = DefinitionChange
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "title",
+        "outcome",
+        "owner",
+        "unit",
+        "formula",
+        "aggregation",
+        "polarity",
+        "rag_method",
+        "is_active",
+    ]
+    list_filter = [
+        "outcome",
+        "owner",
+        "unit",
+        "formula",
+        "aggregation",
+        "polarity",
+        "rag_method",
+        "is_active",
+    ]
+    search_fields = ["code", "title", "definition"]
+    autocomplete_fields = ["owner", "outcome", "comparator_group"]
+    filter_horizontal = ["areas"]
+    inlines = [DefinitionChangeInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "title",
+                    "definition",
+                    "outcome",
+                    "owner",
+                    "areas",
+                    "display_order",
+                    "is_active",
+                    "notes",
+                ]
+            },
+        ),
+        (
+            "How the figure is formed",
+            {
+                "fields": [
+                    "unit",
+                    "formula",
+                    "aggregation",
+                    "numerator_label",
+                    "denominator_label",
+                    "decimal_places",
+                ]
+            },
+        ),
+        (
+            "Judging progress",
+            {
+                "fields": [
+                    "polarity",
+                    "rag_method",
+                    "target",
+                    "target_tolerance",
+                    "direction_basis",
+                    "stable_band",
+                    "swing_threshold",
+                    "comparator_group",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "opens_on", "deadline", "closes_on", "closed_at", "published_at"]
+    list_filter = ["year", "quarter"]
+    readonly_fields = ["closed_at", "closed_by", "published_at"]
+    ordering = ["-year", "-quarter"]
+
+
+class SubmissionEventInline(admin.TabularInline):
+    model = SubmissionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "actor", "at", "from_state", "to_state", "comment", "changes"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Read-mostly: figures change through the workflow, so every change is audited."""
+
+    list_display = [
+        "indicator",
+        "area",
+        "period",
+        "version",
+        "state",
+        "value",
+        "numerator",
+        "denominator",
+        "is_current",
+        "is_latest_approved",
+    ]
+    list_filter = [
+        "state",
+        "period",
+        "indicator__outcome",
+        "indicator__owner",
+        "area",
+        "is_current",
+        "is_latest_approved",
+    ]
+    search_fields = ["indicator__code", "indicator__title", "area__name"]
+    list_select_related = ["indicator", "area", "period"]
+    inlines = [SubmissionEventInline]
+    readonly_fields = [f.name for f in Submission._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ComparatorMemberInline(admin.TabularInline):
+    model = ComparatorMember
+    extra = 1
+
+
+@admin.register(ComparatorGroup)
+class ComparatorGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "source", "as_at"]
+    search_fields = ["name", "source"]
+    inlines = [ComparatorMemberInline]
+
+
+@admin.register(PeerValue)
+class PeerValueAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "period", "member", "value"]
+    list_filter = ["period", "indicator"]
+
+
+@admin.register(Override)
+class OverrideAdmin(admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "indicator",
+        "outcome",
+        "area",
+        "period",
+        "value",
+        "author",
+        "created_at",
+        "is_active",
+    ]
+    list_filter = ["kind", "period", "is_active"]
+    search_fields = ["reason", "indicator__title", "outcome__title"]

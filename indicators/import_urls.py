@@ -1,0 +1,3 @@
+"""URLs of the spreadsheet import (included by indicators/urls.py)."""
+
+urlpatterns: list = []

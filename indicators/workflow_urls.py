@@ -1,0 +1,3 @@
+"""URLs of the submission and approval workflow (included by indicators/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,27 @@
+"""The Celery app. Tasks run eagerly in-process unless CELERY_BROKER_URL is set."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "deadline-reminders": {
+        "task": "indicators.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "overdue-notices": {
+        "task": "indicators.tasks.send_overdue_notices",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    "review-digest": {
+        "task": "indicators.tasks.send_review_digest",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
+    },
+}

@@ -1,0 +1,122 @@
+"""The people and places of the partnership: organisations, memberships, areas, populations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Organisation(models.Model):
+    """A partner agency that owns and submits indicators."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", "Police"
+        COUNTY_COUNCIL = "county_council", "County council"
+        DISTRICT_COUNCIL = "district_council", "District or borough council"
+        YOUTH_OFFENDING = "youth_offending", "Youth offending service"
+        PROBATION = "probation", "Probation"
+        HEALTH = "health", "Health"
+        FIRE = "fire", "Fire and rescue"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, blank=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    contact_email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. A user may hold several memberships."""
+
+    class Role(models.TextChoices):
+        SUBMITTER = "submitter", "Submitter (partner data officer)"
+        APPROVER = "approver", "Approver (performance manager)"
+        VIEWER = "viewer", "Viewer (committee or board member)"
+        ADMIN = "admin", "Administrator"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_membership_per_user_and_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+class Area(models.Model):
+    """A geography figures are reported for: the partnership area and its districts."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "County / partnership area"
+        DISTRICT = "district", "District or borough"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=120)
+    code = models.CharField(
+        max_length=20, unique=True, help_text="ONS code, e.g. E10000018 for Leicestershire."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    display_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="area_is_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def population_for(self, year: int) -> Population | None:
+        """The latest mid-year estimate for `year` or before (estimates lag)."""
+        return self.populations.filter(year__lte=year).order_by("-year").first()
+
+
+class Population(models.Model):
+    """Mid-year population estimate for an area, the denominator of per-1,000 rates."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="populations")
+    year = models.PositiveSmallIntegerField(help_text="Mid-year estimate year, e.g. 2016.")
+    population = models.PositiveIntegerField()
+    source = models.CharField(max_length=200, blank=True, default="ONS mid-year estimate")
+
+    class Meta:
+        ordering = ["area", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="one_population_per_area_year"),
+            models.CheckConstraint(condition=Q(population__gt=0), name="population_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year}: {self.population:,}"

@@ -1,0 +1,194 @@
+"""Shared fixtures: a small partnership and its personas.
+
+The personas follow STYLE.md: a submitter of organisation A, a submitter of organisation B,
+two approvers (no one approves their own figure), a viewer, an admin and anonymous.
+Time-sensitive tests pin the clock with time_machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+
+from indicators.models import Indicator, Outcome, ReportingPeriod, Submission
+from portal.models import Area, Membership, Organisation, Population
+
+# Playwright runs an event loop in the test thread; the ORM calls of fixtures are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _static_without_manifest(settings):
+    # live_server serves the files as they are; hashed names would answer 404.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class Partnership:
+    org_a: Organisation
+    org_b: Organisation
+    county: Area
+    district_1: Area
+    district_2: Area
+    outcome: Outcome
+    crime: Indicator  # owned by A: rate per 1,000 from a count, summed over quarters
+    survey: Indicator  # owned by B: a direct percentage whose latest value stands
+    closed_period: ReportingPeriod  # 2016/17 Q1, closed
+    open_period: ReportingPeriod  # 2016/17 Q2, open
+    submitter_a: User
+    submitter_b: User
+    approver: User
+    approver_2: User
+    viewer: User
+    admin: User
+
+
+def make_user(
+    username: str, organisation: Organisation | None = None, role: str | None = None, **extra
+) -> User:
+    user = User.objects.create_user(
+        username=username, password="pw-test-12345", email=f"{username}@example.org.uk", **extra
+    )
+    if organisation and role:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def partnership(db) -> Partnership:
+    org_a = Organisation.objects.create(
+        name="Police A", slug="police-a", kind=Organisation.Kind.POLICE
+    )
+    org_b = Organisation.objects.create(
+        name="Council B", slug="council-b", kind=Organisation.Kind.COUNTY_COUNCIL
+    )
+    county = Area.objects.create(name="Shire", code="E10000099", kind=Area.Kind.COUNTY)
+    d1 = Area.objects.create(name="North", code="E07000991", parent=county, display_order=1)
+    d2 = Area.objects.create(name="South", code="E07000992", parent=county, display_order=2)
+    for area, pop in ((county, 300000), (d1, 100000), (d2, 200000)):
+        for year in (2015, 2016):
+            Population.objects.create(area=area, year=year, population=pop)
+    outcome = Outcome.objects.create(title="Reduce crime", slug="reduce-crime")
+    crime = Indicator.objects.create(
+        code="crime",
+        title="Crime rate (per 1,000 population)",
+        outcome=outcome,
+        owner=org_a,
+        unit=Indicator.Unit.RATE_PER_1000,
+        formula=Indicator.Formula.RATE_PER_1000,
+        aggregation=Indicator.Aggregation.SUM_OF_QUARTERS,
+        polarity=Indicator.Polarity.LOWER_IS_BETTER,
+        decimal_places=2,
+        rag_method=Indicator.RagMethod.TARGET,
+        target=Decimal("40"),
+        target_tolerance=Decimal("2"),
+        numerator_label="crimes",
+        display_order=1,
+    )
+    crime.areas.set([county, d1, d2])
+    survey = Indicator.objects.create(
+        code="survey",
+        title="% feeling safe",
+        outcome=outcome,
+        owner=org_b,
+        unit=Indicator.Unit.PERCENTAGE,
+        formula=Indicator.Formula.DIRECT,
+        aggregation=Indicator.Aggregation.LATEST,
+        polarity=Indicator.Polarity.HIGHER_IS_BETTER,
+        decimal_places=1,
+        rag_method=Indicator.RagMethod.CONTEXTUAL,
+        display_order=2,
+    )
+    survey.areas.set([county])
+    closed = ReportingPeriod.objects.create(
+        year=2016,
+        quarter=1,
+        opens_on=dt.date(2016, 7, 1),
+        deadline=dt.date(2016, 8, 12),
+        closes_on=dt.date(2016, 8, 26),
+    )
+    open_ = ReportingPeriod.objects.create(
+        year=2016,
+        quarter=2,
+        opens_on=dt.date(2016, 10, 1),
+        deadline=dt.date(2099, 11, 11),
+        closes_on=None,
+    )
+    R = Membership.Role
+    return Partnership(
+        org_a=org_a,
+        org_b=org_b,
+        county=county,
+        district_1=d1,
+        district_2=d2,
+        outcome=outcome,
+        crime=crime,
+        survey=survey,
+        closed_period=closed,
+        open_period=open_,
+        submitter_a=make_user("sub_a", org_a, R.SUBMITTER),
+        submitter_b=make_user("sub_b", org_b, R.SUBMITTER),
+        approver=make_user("approver", org_b, R.APPROVER),
+        approver_2=make_user("approver2", org_b, R.APPROVER),
+        viewer=make_user("viewer", org_b, R.VIEWER),
+        admin=make_user("admin", org_b, R.ADMIN, is_staff=True, is_superuser=True),
+    )
+
+
+def approved(indicator, area, period, by_submitter, by_approver, **values) -> Submission:
+    """An approved submission written directly (history for figure and dashboard tests)."""
+    return Submission.objects.create(
+        indicator=indicator,
+        area=area,
+        period=period,
+        state=Submission.State.APPROVED,
+        is_current=True,
+        is_latest_approved=True,
+        submitted_by=by_submitter,
+        approved_by=by_approver,
+        **values,
+    )
+
+
+@pytest.fixture
+def demo(db):
+    """The full demo partnership of the seed, as `load_demo` makes it."""
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+# Browser tests: Debian's Chromium, never a downloaded browser.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
