@@ -679,6 +679,9 @@ class PeerValue(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member} {self.value} ({self.indicator.code})"
+
 
 class OverrideQuerySet(models.QuerySet):
     def active(self):

@@ -1,0 +1,50 @@
+# The portal's commands. `make run` sets up and runs the demo; `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-worker system-deps assets lint check-deploy worker clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+portal/static/portal/css/portal.css: package.json package-lock.json assets/scss/portal.scss
+	bash scripts/build_assets.sh
+
+assets: portal/static/portal/css/portal.css
+
+system-deps:
+	bash scripts/system_deps.sh
+
+setup: $(VENV)/.installed assets
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: setup
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed assets system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The tests that need a real Celery worker on Redis (see .ci/run for the services).
+test-worker: $(VENV)/.installed
+	bash scripts/test_worker.sh
+
+worker: $(VENV)/.installed
+	$(VENV)/bin/celery -A portal worker --beat -l info
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-deploy: $(VENV)/.installed
+	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules portal/static/portal/css portal/static/portal/govuk staticfiles
