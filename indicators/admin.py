@@ -1,9 +1,15 @@
 from django.contrib import admin
+from django.urls import reverse
+from import_export.admin import ExportMixin, ImportExportMixin
+
+from portal import admin as portal_admin
+from portal.models import Area, Organisation, Population
 
 from .models import (
     ComparatorGroup,
     ComparatorMember,
     DefinitionChange,
+    ImportBatch,
     Indicator,
     Outcome,
     Override,
@@ -11,6 +17,15 @@ from .models import (
     ReportingPeriod,
     Submission,
     SubmissionEvent,
+)
+from .resources import (
+    AdminImportExportMixin,
+    AreaResource,
+    HistoricValueResource,
+    IndicatorResource,
+    OrganisationResource,
+    OutcomeResource,
+    PopulationResource,
 )
 
 
@@ -23,7 +38,8 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(AdminImportExportMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [OutcomeResource]
     list_display = ["title", "rollup_rule", "display_order", "is_active"]
     list_editable = ["display_order"]
     list_filter = ["is_active", "rollup_rule"]
@@ -38,7 +54,8 @@ class DefinitionChangeInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AdminImportExportMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [IndicatorResource]
     list_display = [
         "code",
         "title",
@@ -132,8 +149,14 @@ class SubmissionEventInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    """Read-mostly: figures change through the workflow, so every change is audited."""
+class SubmissionAdmin(AdminImportExportMixin, ExportMixin, admin.ModelAdmin):
+    """Read-mostly: figures change through the workflow, so every change is audited.
+
+    Export gives the approved values in the open-data long format; they are imported by
+    the historic import (see ImportBatch), which checks the whole file first.
+    """
+
+    resource_classes = [HistoricValueResource]
 
     list_display = [
         "indicator",
@@ -201,3 +224,64 @@ class OverrideAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "period", "is_active"]
     search_fields = ["reason", "indicator__title", "outcome__title"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Uploads and historic imports, read-only; a historic import starts from its own page."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "filename",
+        "owner",
+        "organisation",
+        "status",
+        "row_count",
+    ]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "content"]
+    exclude = ["content"]
+    change_list_template = "indicators/import/admin_change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "historic_url": reverse("indicators:import_historic"),
+        }
+        return super().changelist_view(request, extra_context)
+
+
+# Reference data of the portal app, with import and export. Registered here because
+# imports run reporting → indicators → portal: portal/admin.py may not import this app.
+
+
+class OrganisationImportExportAdmin(
+    AdminImportExportMixin, ImportExportMixin, portal_admin.OrganisationAdmin
+):
+    resource_classes = [OrganisationResource]
+
+
+class AreaImportExportAdmin(AdminImportExportMixin, ImportExportMixin, portal_admin.AreaAdmin):
+    resource_classes = [AreaResource, PopulationResource]
+
+
+class PopulationImportExportAdmin(
+    AdminImportExportMixin, ImportExportMixin, portal_admin.PopulationAdmin
+):
+    resource_classes = [PopulationResource]
+
+
+for model, model_admin in [
+    (Organisation, OrganisationImportExportAdmin),
+    (Area, AreaImportExportAdmin),
+    (Population, PopulationImportExportAdmin),
+]:
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -802,6 +802,10 @@ def load(stdout=None) -> dict:
             author=approver,
             created_at=_at(_period_dates(SEED_QUARTER)["deadline"] + dt.timedelta(days=5), 11),
         )
+    # The open quarter's expected figures wait as drafts for the partners (idempotent).
+    from .workflow import open_quarter
+
+    open_quarter(periods[OPEN_QUARTER], approver)
     return {
         "organisations": len(orgs),
         "areas": 1 + len(districts),

@@ -754,3 +754,112 @@ class Override(models.Model):
             raise ValidationError({"value": f"Choose one of: {', '.join(sorted(allowed))}."})
         if not (self.reason or "").strip():
             raise ValidationError({"reason": "Give the reason for the override."})
+
+
+class ReminderLog(models.Model):
+    """A reminder or notice sent about one indicator × area × quarter to one person.
+
+    The unique constraints make each reminder go once per submission and stage, whatever
+    the number of task runs: a due-soon reminder and an overdue notice once each, a review
+    digest once a day.
+    """
+
+    class Stage(models.TextChoices):
+        DUE_SOON = "due_soon", "Deadline reminder"
+        OVERDUE = "overdue", "Overdue notice"
+        DIGEST = "digest", "Review digest"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_on = models.DateField(help_text="The UK date the reminder was sent.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period", "stage", "recipient"],
+                condition=~Q(stage="digest"),
+                name="reminder_once_per_stage",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period", "stage", "recipient", "sent_on"],
+                condition=Q(stage="digest"),
+                name="digest_once_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} to {self.recipient} on {british_date(self.sent_on)}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded spreadsheet between upload, preview and confirm (or a historic import).
+
+    The file itself is kept here, in the database, so the preview and the confirm (or the
+    Celery task) may run on different workers without temporary files.
+    """
+
+    class Kind(models.TextChoices):
+        QUARTERLY_RETURN = "return", "Quarterly return"
+        HISTORIC = "historic", "Historic approved values"
+        ADMIN = "admin", "Admin import file"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Ready to confirm"
+        INVALID = "invalid", "Refused: fix the file and upload it again"
+        QUEUED = "queued", "Waiting to run"
+        RUNNING = "running", "Running"
+        APPLIED = "applied", "Applied"
+        FAILED = "failed", "Failed: nothing was saved"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    file_format = models.CharField(max_length=10, blank=True)
+    content = models.BinaryField(blank=True, default=b"", editable=False)
+    rows = models.JSONField(
+        default=list, blank=True, help_text="The parsed rows of a quarterly return."
+    )
+    submit = models.BooleanField(
+        default=False, help_text="Submit the figures for review, not just save drafts."
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    row_count = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    plan_digest = models.CharField(max_length=64, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent_done(self) -> int:
+        if not self.progress_total:
+            return 100 if self.status == self.Status.APPLIED else 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.APPLIED, self.Status.FAILED, self.Status.INVALID)

@@ -9,7 +9,8 @@ job; the rules about *who* may make a transition (no approving your own figure) 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,17 @@ from django.utils import timezone
 
 from portal import access
 
-from .models import Indicator, ReportingPeriod, Submission, SubmissionEvent
+from .models import (
+    RAG,
+    Direction,
+    Indicator,
+    Outcome,
+    Override,
+    ReportingPeriod,
+    Submission,
+    SubmissionEvent,
+)
+from .quarters import Quarter, british_date
 
 State = Submission.State
 Action = SubmissionEvent.Action
@@ -376,3 +387,200 @@ def reopen(submission: Submission, actor, reason: str) -> Submission:
         changes={"previous_version": [None, locked.version]},
     )
     return new
+
+
+# Quarters, bulk review and overrides (issue 3). Same shape as the transitions above: one
+# transaction, the row locked, a state guard, a domain error and a record of what was done.
+
+QUARTER_CLOSED = "{period} is already closed."
+QUARTER_EXISTS = "{period} is already open."
+
+
+def default_period_dates(quarter: Quarter) -> dict[str, dt.date]:
+    """Entry opens the day after the quarter ends; figures are due six weeks later."""
+    opens = quarter.end + dt.timedelta(days=1)
+    return {"opens_on": opens, "deadline": opens + dt.timedelta(days=41)}
+
+
+def expected_pairs() -> list[tuple[Indicator, Any]]:
+    """Every active indicator × the areas it is reported for."""
+    indicators = Indicator.objects.filter(is_active=True).prefetch_related("areas")
+    return [(ind, area) for ind in indicators for area in ind.areas.all()]
+
+
+@transaction.atomic
+def open_quarter(
+    quarter: Quarter | ReportingPeriod,
+    actor,
+    opens_on: dt.date | None = None,
+    deadline: dt.date | None = None,
+) -> tuple[ReportingPeriod, int]:
+    """Open a quarter for entry: its period (created if needed) and an expected draft for
+    every active indicator × area that has none yet. Returns (period, drafts created).
+
+    Running it again creates nothing new, so it is safe to repeat (the demo does).
+    """
+    if isinstance(quarter, ReportingPeriod):
+        period = quarter
+    else:
+        dates = default_period_dates(quarter)
+        dates["opens_on"] = opens_on or dates["opens_on"]
+        dates["deadline"] = deadline or max(dates["deadline"], dates["opens_on"])
+        if dates["deadline"] < dates["opens_on"]:
+            raise WorkflowError("The deadline must be on or after the day entry opens.", "deadline")
+        try:
+            with transaction.atomic():
+                period, _ = ReportingPeriod.objects.get_or_create(
+                    year=quarter.year, quarter=quarter.number, defaults=dates
+                )
+        except IntegrityError:
+            period = ReportingPeriod.objects.get(year=quarter.year, quarter=quarter.number)
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed():
+        raise WorkflowError(QUARTER_CLOSED.format(period=period.short_label), "closed")
+    existing = set(
+        Submission.objects.filter(period=period, is_current=True).values_list(
+            "indicator_id", "area_id"
+        )
+    )
+    now = timezone.now()
+    new = [
+        Submission(
+            indicator=ind,
+            area=area,
+            period=period,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            created_by=actor,
+            updated_by=actor,
+        )
+        for ind, area in expected_pairs()
+        if (ind.pk, area.pk) not in existing
+    ]
+    Submission.objects.bulk_create(new)
+    created = Submission.objects.filter(period=period, is_current=True, events__isnull=True)
+    SubmissionEvent.objects.bulk_create(
+        SubmissionEvent(
+            submission=sub,
+            action=Action.CREATED,
+            actor=actor,
+            at=now,
+            to_state=State.DRAFT,
+            comment=f"Expected when {period.short_label} was opened.",
+        )
+        for sub in created
+    )
+    return period, len(new)
+
+
+@transaction.atomic
+def set_deadline(period: ReportingPeriod, deadline: dt.date, actor) -> ReportingPeriod:
+    """Move a quarter's deadline; a closed quarter keeps the deadline it closed with."""
+    locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if locked.is_closed():
+        raise WorkflowError(QUARTER_CLOSED.format(period=locked.short_label), "closed")
+    if deadline < locked.opens_on:
+        raise WorkflowError(
+            f"The deadline must be on or after the day entry opens "
+            f"({british_date(locked.opens_on)}).",
+            "deadline",
+        )
+    if locked.closes_on is not None and locked.closes_on < deadline:
+        locked.closes_on = deadline
+    locked.deadline = deadline
+    locked.save(update_fields=["deadline", "closes_on"])
+    return locked
+
+
+@transaction.atomic
+def close_quarter(period: ReportingPeriod, actor) -> ReportingPeriod:
+    """Close a quarter: no more edits except a reopen by an approver (rule 3)."""
+    if not access.is_approver(actor):
+        raise WorkflowError("Only a performance manager can close a quarter.", "permission")
+    locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if locked.closed_at is not None:
+        raise WorkflowError(QUARTER_CLOSED.format(period=locked.short_label), "closed")
+    locked.closed_at = timezone.now()
+    locked.closed_by = actor
+    locked.save(update_fields=["closed_at", "closed_by"])
+    return locked
+
+
+def bulk_approve(
+    submissions: Iterable[Submission], actor, comment: str = ""
+) -> tuple[list[Submission], list[tuple[Submission, str]]]:
+    """Approve each submission in its own transaction, so one refusal does not undo the rest.
+
+    Returns (approved, [(refused submission, message)]).
+    """
+    done, refused = [], []
+    for submission in submissions:
+        try:
+            done.append(approve(submission, actor, comment=comment))
+        except WorkflowError as error:
+            refused.append((submission, error.message))
+    return done, refused
+
+
+OVERRIDE_VALUES = {
+    Override.Kind.DIRECTION: [c for c in Direction],
+    Override.Kind.RAG: [c for c in RAG],
+    Override.Kind.OUTCOME_RAG: [c for c in RAG],
+}
+
+
+@transaction.atomic
+def set_override(
+    kind: str,
+    target: Indicator | Outcome,
+    area,
+    period: ReportingPeriod,
+    value: str,
+    reason: str,
+    actor,
+) -> Override:
+    """Record an approver's judgement. The previous active override of the same thing is
+    kept, inactive, so the record shows every judgement and its reason."""
+    if not access.is_approver(actor):
+        raise WorkflowError("Only a performance manager can set an override.", "permission")
+    if not (reason or "").strip():
+        raise WorkflowError("Give the reason for the override.", "reason")
+    if kind not in OVERRIDE_VALUES:
+        raise WorkflowError("Choose what to override.", "kind")
+    if value not in {c.value for c in OVERRIDE_VALUES[kind]}:
+        raise WorkflowError("Choose a value for the override.", "value")
+    is_outcome = kind == Override.Kind.OUTCOME_RAG
+    if is_outcome != isinstance(target, Outcome):
+        raise WorkflowError(
+            "An outcome's overall RAG is set on an outcome; direction and RAG on an indicator.",
+            "kind",
+        )
+    lookup = {"outcome": target} if is_outcome else {"indicator": target}
+    previous = Override.objects.select_for_update().filter(
+        kind=kind, area=area, period=period, is_active=True, **lookup
+    )
+    previous.update(is_active=False)
+    return Override.objects.create(
+        kind=kind,
+        area=area,
+        period=period,
+        value=value,
+        reason=reason.strip(),
+        author=actor,
+        created_at=timezone.now(),
+        **lookup,
+    )
+
+
+@transaction.atomic
+def clear_override(override: Override, actor) -> Override:
+    """Withdraw a judgement: the computed value shows again; the record stays."""
+    if not access.is_approver(actor):
+        raise WorkflowError("Only a performance manager can clear an override.", "permission")
+    locked = Override.objects.select_for_update().get(pk=override.pk)
+    if not locked.is_active:
+        raise WorkflowError("This override has already been replaced or cleared.", "inactive")
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    return locked

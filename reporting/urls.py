@@ -1,3 +1,47 @@
-app_name = "reporting"
+from django.urls import path, register_converter
 
-urlpatterns: list = []
+from . import views
+from .converters import QuarterCodeConverter
+
+app_name = "reporting"
+register_converter(QuarterCodeConverter, "quarter_code")
+
+urlpatterns = [
+    # Public: published snapshots only.
+    path("dashboard/", views.public_index, name="public_index"),
+    path("dashboard/latest/", views.public_latest, name="public_latest"),
+    path("dashboard/open-data.csv", views.open_data, name="open_data"),
+    path("dashboard/indicators/<slug:code>/", views.indicator_detail, name="indicator_detail"),
+    path("dashboard/<quarter_code:period>/", views.public_dashboard, name="public_dashboard"),
+    path(
+        "dashboard/<quarter_code:period>/<str:area>/",
+        views.public_dashboard,
+        name="public_dashboard",
+    ),
+    path(
+        "dashboard/<quarter_code:period>/<str:area>/dashboard.csv",
+        views.public_csv,
+        name="public_csv",
+    ),
+    path(
+        "dashboard/<quarter_code:period>/<str:area>/export/<str:fmt>/",
+        views.public_export,
+        name="public_export",
+    ),
+    path("exports/<uuid:token>/", views.export_status, name="export_status"),
+    path("exports/<uuid:token>/download/", views.export_download, name="export_download"),
+    # Committee: approved figures, published or not (viewer and up).
+    path("committee/", views.committee_index, name="committee_index"),
+    path("committee/<quarter_code:period>/publish/", views.publish, name="publish"),
+    path("committee/<quarter_code:period>/", views.committee_dashboard, name="committee_dashboard"),
+    path(
+        "committee/<quarter_code:period>/<str:area>/",
+        views.committee_dashboard,
+        name="committee_dashboard",
+    ),
+    path(
+        "committee/<quarter_code:period>/<str:area>/export/<str:fmt>/",
+        views.committee_export,
+        name="committee_export",
+    ),
+]

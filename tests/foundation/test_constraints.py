@@ -48,8 +48,12 @@ def test_a_part_count_is_refused(partnership):
 
 @pytest.mark.parametrize("value", ["100.1", "-0.5"])
 def test_a_percentage_outside_0_to_100_is_refused(partnership, value):
-    sub = Submission(indicator=partnership.survey, area=partnership.county,
-                     period=partnership.open_period, value=Decimal(value))
+    sub = Submission(
+        indicator=partnership.survey,
+        area=partnership.county,
+        period=partnership.open_period,
+        value=Decimal(value),
+    )
     with pytest.raises(ValidationError, match="between 0 and 100"):
         sub.full_clean()
 
@@ -77,21 +81,33 @@ def test_only_an_approved_version_can_be_the_latest_approved(partnership):
 def test_two_periods_for_one_quarter_are_refused(partnership):
     p = partnership.open_period
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReportingPeriod.objects.create(year=p.year, quarter=p.quarter, opens_on=p.opens_on,
-                                       deadline=p.deadline)
+        ReportingPeriod.objects.create(
+            year=p.year, quarter=p.quarter, opens_on=p.opens_on, deadline=p.deadline
+        )
 
 
 def test_an_override_needs_a_reason(partnership):
     with pytest.raises(ValidationError, match="reason"):
-        Override(kind=Override.Kind.RAG, indicator=partnership.crime, area=partnership.county,
-                 period=partnership.open_period, value="G", reason="").full_clean()
+        Override(
+            kind=Override.Kind.RAG,
+            indicator=partnership.crime,
+            area=partnership.county,
+            period=partnership.open_period,
+            value="G",
+            reason="",
+        ).full_clean()
 
 
 def test_an_override_value_must_fit_its_kind(partnership):
     with pytest.raises(ValidationError, match="Choose one of"):
-        Override(kind=Override.Kind.DIRECTION, indicator=partnership.crime,
-                 area=partnership.county, period=partnership.open_period, value="G",
-                 reason="judgement").full_clean()
+        Override(
+            kind=Override.Kind.DIRECTION,
+            indicator=partnership.crime,
+            area=partnership.county,
+            period=partnership.open_period,
+            value="G",
+            reason="judgement",
+        ).full_clean()
 
 
 def test_a_target_rag_indicator_needs_a_target(partnership):

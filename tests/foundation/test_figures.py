@@ -10,6 +10,7 @@ from indicators import figures
 from indicators.quarters import Quarter
 
 Q2 = Quarter(2016, 2)
+EIGHT_QUARTERS_BACK = Q2.shift(-7)
 
 
 @dataclass
@@ -42,7 +43,7 @@ PCT = Rules("percentage", "sum", "percentage", 1)
 DIRECT = Rules("direct", "latest", "percentage", 0, polarity="higher")
 
 
-def counts(*values, start=Q2.shift(-7)):
+def counts(*values, start=EIGHT_QUARTERS_BACK):
     return {start.shift(i): Raw(numerator=Decimal(v), id=i + 1) for i, v in enumerate(values)}
 
 
@@ -102,15 +103,23 @@ def test_a_nil_return_counts_as_zero_not_as_missing():
 
 
 def test_summed_percentages_add_numerators_and_denominators_first():
-    subs = {q: Raw(numerator=Decimal(n), denominator=Decimal(d)) for q, n, d in zip(
-        Q2.rolling_year(), (1, 1, 1, 7), (10, 10, 10, 10), strict=True)}
+    subs = {
+        q: Raw(numerator=Decimal(n), denominator=Decimal(d))
+        for q, n, d in zip(Q2.rolling_year(), (1, 1, 1, 7), (10, 10, 10, 10), strict=True)
+    }
     assert figures.rolling_12_months(PCT, Q2, subs).value == Decimal("25.0")
 
 
 def test_a_lagged_value_keeps_its_own_period_label():
-    subs = {Q2: Raw(value=Decimal(41), covered_start=dt.date(2015, 4, 1),
-                    covered_end=dt.date(2016, 3, 31), covered_label="2015-16"),
-            Quarter(2015, 4): Raw(value=Decimal(40), covered_label="2014-15")}
+    subs = {
+        Q2: Raw(
+            value=Decimal(41),
+            covered_start=dt.date(2015, 4, 1),
+            covered_end=dt.date(2016, 3, 31),
+            covered_label="2015-16",
+        ),
+        Quarter(2015, 4): Raw(value=Decimal(40), covered_label="2014-15"),
+    }
     assert figures.rolling_12_months(DIRECT, Q2, subs).text("percentage") == "41% (2015-16)"
     assert figures.previous_year(DIRECT, Q2, subs).text("percentage") == "40% (2014-15)"
 
@@ -127,40 +136,65 @@ def test_a_lagged_value_keeps_its_own_period_label():
         ("0", "0", "lower", "2", "stable"),
     ],
 )
-def test_direction_of_travel_follows_polarity_and_stable_band(earlier, later, polarity, band,
-                                                              expected):
+def test_direction_of_travel_follows_polarity_and_stable_band(
+    earlier, later, polarity, band, expected
+):
     a, b = figures.Figure(Decimal(earlier), 2), figures.Figure(Decimal(later), 2)
     assert figures.direction(a, b, polarity, Decimal(band)) == expected
 
 
 def test_direction_needs_both_figures():
-    assert figures.direction(figures.missing("none"), figures.Figure(Decimal(1)), "lower",
-                             Decimal(2)) is None
+    assert (
+        figures.direction(figures.missing("none"), figures.Figure(Decimal(1)), "lower", Decimal(2))
+        is None
+    )
 
 
 @pytest.mark.parametrize(
     "value, polarity, expected",
-    [("47.11", "lower", "G"), ("48.00", "lower", "A"), ("49.00", "lower", "R"),
-     ("48.00", "higher", "G"), ("46.60", "higher", "A"), ("40", "higher", "R")],
+    [
+        ("47.11", "lower", "G"),
+        ("48.00", "lower", "A"),
+        ("49.00", "lower", "R"),
+        ("48.00", "higher", "G"),
+        ("46.60", "higher", "A"),
+        ("40", "higher", "R"),
+    ],
 )
 def test_rag_from_target_and_tolerance(value, polarity, expected):
-    rules = Rules("direct", "latest", "ratio", 2, polarity=polarity, target=Decimal("47.50"),
-                  target_tolerance=Decimal("1.00"))
+    rules = Rules(
+        "direct",
+        "latest",
+        "ratio",
+        2,
+        polarity=polarity,
+        target=Decimal("47.50"),
+        target_tolerance=Decimal("1.00"),
+    )
     assert figures.rag(Decimal(value), rules) == expected
 
 
 def test_contextual_indicators_have_no_rag_and_judgement_waits_for_the_approver():
-    assert figures.rag(Decimal(5), Rules("direct", "latest", "ratio", 0,
-                                         rag_method="contextual")) == "n/a"
-    assert figures.rag(Decimal(5), Rules("direct", "latest", "ratio", 0,
-                                         rag_method="judgement")) is None
+    assert (
+        figures.rag(Decimal(5), Rules("direct", "latest", "ratio", 0, rag_method="contextual"))
+        == "n/a"
+    )
+    assert (
+        figures.rag(Decimal(5), Rules("direct", "latest", "ratio", 0, rag_method="judgement"))
+        is None
+    )
 
 
 @pytest.mark.parametrize(
     "rags, rule, expected",
-    [(["G", "A", "A", "A"], "majority", "A"), (["G", "A"], "majority", "A"),
-     (["G", "G", "R"], "majority", "G"), (["G", "G", "R"], "worst", "R"),
-     (["n/a", None], "majority", "n/a"), (["n/a", "G"], "worst", "G")],
+    [
+        (["G", "A", "A", "A"], "majority", "A"),
+        (["G", "A"], "majority", "A"),
+        (["G", "G", "R"], "majority", "G"),
+        (["G", "G", "R"], "worst", "R"),
+        (["n/a", None], "majority", "n/a"),
+        (["n/a", "G"], "worst", "G"),
+    ],
 )
 def test_outcome_rag_rolls_up_by_its_rule(rags, rule, expected):
     assert figures.outcome_rag(rags, rule) == expected
@@ -199,12 +233,19 @@ def test_the_engine_gives_the_seeds_figures_from_the_demos_raw_data(demo):
     pops = dict(county.populations.values_list("year", "population"))
     got = {}
     for ind in Indicator.objects.all():
-        subs = {s.period.as_quarter: s for s in Submission.objects.approved()
-                .filter(indicator=ind, area=county).select_related("period")}
+        subs = {
+            s.period.as_quarter: s
+            for s in Submission.objects.approved()
+            .filter(indicator=ind, area=county)
+            .select_related("period")
+        }
         prev = figures.previous_year(ind, Q2, subs, pops)
         latest = figures.rolling_12_months(ind, Q2, subs, pops)
         basis = figures.comparison_figure(ind, ind.direction_basis, Q2, subs, pops)
-        got[ind.code] = (prev.text(ind.unit), latest.text(ind.unit),
-                         figures.direction(basis, latest, ind.polarity, ind.stable_band),
-                         figures.rag(latest.value, ind))
+        got[ind.code] = (
+            prev.text(ind.unit),
+            latest.text(ind.unit),
+            figures.direction(basis, latest, ind.polarity, ind.stable_band),
+            figures.rag(latest.value, ind),
+        )
     assert got == SEED_FIGURES

@@ -43,10 +43,15 @@ def test_password_reset_sends_an_email(client, partnership, mailoutbox):
     assert len(mailoutbox) == 1 and "sub_a" in mailoutbox[0].body
 
 
-@pytest.mark.parametrize("persona, section", [("submitter_a", "My submissions"),
-                                              ("approver", "Review queue"),
-                                              ("viewer", "Committee dashboard"),
-                                              ("admin", "Administration")])
+@pytest.mark.parametrize(
+    "persona, section",
+    [
+        ("submitter_a", "My submissions"),
+        ("approver", "Review queue"),
+        ("viewer", "Committee dashboard"),
+        ("admin", "Administration"),
+    ],
+)
 def test_the_home_page_sends_each_role_where_it_works(client, partnership, persona, section):
     client.force_login(getattr(partnership, persona))
     assert section in client.get("/").content.decode()

@@ -59,7 +59,11 @@ def test_shifting_crosses_financial_year_boundaries():
 
 def test_rolling_year_is_the_four_quarters_ending_with_this_one():
     assert Quarter(2016, 2).rolling_year() == [
-        Quarter(2015, 3), Quarter(2015, 4), Quarter(2016, 1), Quarter(2016, 2)]
+        Quarter(2015, 3),
+        Quarter(2015, 4),
+        Quarter(2016, 1),
+        Quarter(2016, 2),
+    ]
     window = Quarter(2016, 2).rolling_year()
     assert (window[0].start, window[-1].end) == (dt.date(2015, 10, 1), dt.date(2016, 9, 30))
 

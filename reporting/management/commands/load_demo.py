@@ -1,12 +1,40 @@
 """`python manage.py load_demo [--reset]`: the Leicestershire demo partnership from the seed.
 
 Lives in `reporting` because it is the top of the import chain: it loads the partnership
-and its approved history (indicators.demo) and then publishes the seed quarter.
+and its approved history (indicators.demo) and then publishes the seed quarter, and the
+quarters before it so the public trend pages have a history, for the county and its
+districts. Publishing is skipped for quarters already published, so loading twice is
+harmless.
 """
 
+import datetime as dt
+
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from indicators import demo
+from indicators.models import ReportingPeriod
+from reporting.models import ExportJob, Publication
+from reporting.publishing import publish
+
+# Published history: six quarters up to the seed quarter (enough for a trend, quick to load).
+FIRST_PUBLISHED = demo.Quarter(2015, 1)
+
+
+def publish_demo_history() -> int:
+    approver = User.objects.filter(username="performance.manager").first()
+    made = 0
+    quarter = FIRST_PUBLISHED
+    while quarter <= demo.SEED_QUARTER:
+        period = ReportingPeriod.objects.for_quarter(quarter).first()
+        if period and not Publication.objects.filter(period=period).exists():
+            # Published on the day entry closed, as the partnership did at the time.
+            closes = period.closes_on or period.deadline
+            at = dt.datetime.combine(closes, dt.time(12), tzinfo=demo.UK)
+            made += len(publish(period, approver, at=at))
+        quarter = quarter.next()
+    return made
 
 
 class Command(BaseCommand):
@@ -19,9 +47,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset=False, **options):
         if reset:
-            demo.wipe()
+            with transaction.atomic():
+                ExportJob.objects.all().delete()
+                Publication.objects.all().delete()
+                demo.wipe()
             self.stdout.write("Wiped the portal's data.")
         counts = demo.load()
+        with transaction.atomic():
+            counts["dashboards_published"] = publish_demo_history()
         summary = ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo partnership ready: {summary}."))
         self.stdout.write(

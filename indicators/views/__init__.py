@@ -1,0 +1,1 @@
+"""Views of the submission and approval workflow, by who uses them."""

@@ -1,0 +1,208 @@
+"""Quarters for performance managers: list, open the next, deadlines, close, tracker,
+overrides."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal.models import Area
+
+from .. import workflow
+from ..access import get_period_for_approver, require_approver
+from ..forms import DeadlineForm, OpenQuarterForm, OverrideForm
+from ..models import Override, ReportingPeriod
+from ..quarters import Quarter
+from . import tracker as tracking
+
+
+@login_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    require_approver(request)
+    periods = list(ReportingPeriod.objects.order_by("-year", "-quarter"))
+    counts = tracking.state_counts(periods)
+    expected = len(workflow.expected_pairs())
+    listed = []
+    for p in periods:
+        c = counts[p.pk]
+        received = c.get("submitted", 0) + c.get("approved", 0)
+        listed.append(
+            {
+                "period": p,
+                "counts": c,
+                "received": received,
+                "total": max(sum(c.values()), expected if not p.is_closed() else 0),
+                "closed": p.is_closed(),
+            }
+        )
+    for item in listed:
+        item["completeness"] = tracking.percent(item["received"], item["total"])
+    return render(
+        request,
+        "indicators/period_list.html",
+        {"periods": listed, "next_quarter": _next_quarters(periods)[0]},
+    )
+
+
+def _next_quarters(periods: list[ReportingPeriod]) -> list[Quarter]:
+    """The quarter after the latest one held, and the one after that."""
+    if periods:
+        latest = max(p.as_quarter for p in periods)
+    else:
+        latest = Quarter.containing(timezone.localdate()).previous().previous()
+    return [latest.next(), latest.next().next()]
+
+
+@login_required
+def period_open(request: HttpRequest) -> HttpResponse:
+    require_approver(request)
+    quarters = _next_quarters(list(ReportingPeriod.objects.all()))
+    defaults = workflow.default_period_dates(quarters[0])
+    form = OpenQuarterForm(
+        request.POST or None,
+        quarters=quarters,
+        initial={"quarter": quarters[0].code, **defaults},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period, created = workflow.open_quarter(
+                data["quarter"], request.user, opens_on=data["opens_on"], deadline=data["deadline"]
+            )
+        except workflow.WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"{period.label} is open: {created} expected figure"
+                f"{'s' if created != 1 else ''} created as drafts for the partners.",
+            )
+            return redirect("indicators:tracker", period.as_quarter)
+    return render(
+        request,
+        "indicators/period_open.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def period_deadline(request: HttpRequest, quarter: Quarter) -> HttpResponse:
+    period = get_period_for_approver(request, quarter)
+    form = DeadlineForm(request.POST or None, initial={"deadline": period.deadline})
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.set_deadline(period, form.cleaned_data["deadline"], request.user)
+        except workflow.WorkflowError as error:
+            form.add_error("deadline", error.message)
+        else:
+            messages.success(request, f"The deadline for {period.short_label} was changed.")
+            return redirect("indicators:period_list")
+    return render(
+        request,
+        "indicators/period_deadline.html",
+        {"period": period, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def period_close(request: HttpRequest, quarter: Quarter) -> HttpResponse:
+    """Confirm, then close: partners can no longer change the quarter's figures."""
+    period = get_period_for_approver(request, quarter)
+    error = None
+    if request.method == "POST":
+        try:
+            workflow.close_quarter(period, request.user)
+        except workflow.WorkflowError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"{period.label} is closed.")
+            return redirect("indicators:period_list")
+    rows = tracking.tracker_rows(period)
+    waiting = [r for r in rows if not (r.submission and r.submission.state == "approved")]
+    return render(
+        request,
+        "indicators/period_close.html",
+        {"period": period, "waiting": waiting, "error": error},
+        status=409 if error else 200,
+    )
+
+
+@login_required
+def tracker(request: HttpRequest, quarter: Quarter) -> HttpResponse:
+    period = get_period_for_approver(request, quarter)
+    rows = tracking.tracker_rows(period)
+    return render(
+        request,
+        "indicators/tracker.html",
+        {"period": period, "rows": rows, "summary": tracking.summary(rows)},
+    )
+
+
+@login_required
+def tracker_csv(request: HttpRequest, quarter: Quarter) -> HttpResponse:
+    period = get_period_for_approver(request, quarter)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"submission-tracker-{period.year}-{(period.year + 1) % 100:02d}-q{period.quarter}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    for row in tracking.csv_rows(tracking.tracker_rows(period)):
+        writer.writerow([tracking.neutralise(cell) for cell in row])
+    return response
+
+
+@login_required
+def overrides(request: HttpRequest, quarter: Quarter) -> HttpResponse:
+    """Set direction of travel, RAG or an outcome's overall RAG by judgement, with a reason."""
+    period = get_period_for_approver(request, quarter)
+    areas = Area.objects.all()
+    form = OverrideForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.set_override(
+                data["kind"],
+                data["target"],
+                data["area"],
+                period,
+                data["value"],
+                data["reason"],
+                request.user,
+            )
+        except workflow.WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The override was recorded with its reason.")
+            return redirect("indicators:overrides", period.as_quarter)
+    recorded = Override.objects.filter(period=period).select_related(
+        "indicator", "outcome", "area", "author"
+    )
+    return render(
+        request,
+        "indicators/overrides.html",
+        {"period": period, "form": form, "overrides": recorded},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def override_clear(request: HttpRequest, quarter: Quarter, pk: int) -> HttpResponse:
+    period = get_period_for_approver(request, quarter)
+    override = Override.objects.filter(period=period, pk=pk).first()
+    if override is None:
+        raise Http404("No such override.")
+    try:
+        workflow.clear_override(override, request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The override was cleared; the computed value shows again.")
+    return redirect("indicators:overrides", period.as_quarter)

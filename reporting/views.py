@@ -1,0 +1,260 @@
+"""Public dashboards (published snapshots only), committee pages and publishing.
+
+Public pages read `Publication.snapshot` and nothing else about figures, so an anonymous
+visitor can never see an unpublished figure, commentary or an override's reason.
+Committee pages (viewer and up) assemble the approved figures live.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from indicators.models import DefinitionChange, Indicator, ReportingPeriod
+from portal import access
+from portal.models import Area
+
+from . import exports
+from .access import (
+    area_or_404,
+    default_area,
+    period_or_404,
+    publication_or_404,
+    require_viewer,
+)
+from .assembly import build_dashboard
+from .charts import trend_chart
+from .export_views import (  # noqa: F401  (re-exported for urls.py)
+    committee_export,
+    export_download,
+    export_status,
+    open_data,
+    public_export,
+)
+from .models import Publication
+from .publishing import PublishError, changes_between, publishable_areas
+from .publishing import publish as publish_quarter
+from .tables import CommitteePeriodTable
+
+# --- public --------------------------------------------------------------------------------
+
+
+def public_index(request):
+    latest = (
+        Publication.objects.latest_revisions()
+        .filter(area__parent__isnull=True)
+        .select_related("period", "area")
+        .order_by("-period__year", "-period__quarter")
+    )
+    return render(request, "reporting/public_index.html", {"publications": latest})
+
+
+def public_latest(request):
+    publication = (
+        Publication.objects.filter(area__parent__isnull=True)
+        .select_related("period")
+        .order_by("-period__year", "-period__quarter")
+        .first()
+    )
+    if publication is None:
+        raise Http404("Nothing has been published yet.")
+    return redirect("reporting:public_dashboard", period=publication.period.code)
+
+
+def public_dashboard(request, period: str, area: str | None = None):
+    publication = publication_or_404(period, area, request.GET.get("revision"))
+    revisions = list(
+        Publication.objects.filter(period=publication.period, area=publication.area)
+        .order_by("revision")
+        .only("revision", "published_at", "revision_note", "period_id", "area_id")
+    )
+    areas = Area.objects.filter(
+        pk__in=Publication.objects.filter(period=publication.period).values("area_id")
+    ).order_by("parent_id", "display_order", "name")
+    return render(
+        request,
+        "reporting/public_dashboard.html",
+        {
+            "publication": publication,
+            "dashboard": publication.dashboard,
+            "revisions": revisions,
+            "current_revision": revisions[-1].revision,
+            "areas": areas,
+        },
+    )
+
+
+def public_csv(request, period: str, area: str):
+    publication = publication_or_404(period, area)
+    dashboard = publication.dashboard
+    response = HttpResponse(exports.dashboard_csv(dashboard), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.filename_for(dashboard, "csv")}"'
+    )
+    return response
+
+
+def indicator_detail(request, code: str):
+    """The trend page: one indicator over every published quarter, for one area."""
+    indicator = get_object_or_404(Indicator.objects.select_related("outcome"), code=code)
+    area = area_or_404(request.GET.get("area"))
+    publications = (
+        Publication.objects.latest_revisions()
+        .filter(area=area)
+        .select_related("period")
+        .order_by("period__year", "period__quarter")
+    )
+    history = []
+    for publication in publications:
+        dashboard = publication.dashboard
+        row = next((r for r in dashboard.rows if r.code == indicator.code), None)
+        if row is not None:
+            history.append((publication, dashboard, row))
+    if not history:
+        raise Http404("This indicator has not been published for this area.")
+    latest_publication, latest_dashboard, latest = history[-1]
+    chart = trend_chart(
+        [
+            (
+                p.period.short_label,
+                Decimal(r.latest_value) if r.latest_value else None,
+                r.latest,
+            )
+            for p, _, r in history
+        ],
+        indicator.decimal_places,
+    )
+    footnotes = [f for f in latest_dashboard.footnotes if f.marker in latest.markers.split(",")]
+    areas = Area.objects.filter(
+        pk__in=Publication.objects.values("area_id"), indicators=indicator
+    ).order_by("parent_id", "display_order", "name")
+    return render(
+        request,
+        "reporting/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "area": area,
+            "areas": areas,
+            "history": history,
+            "latest": latest,
+            "latest_publication": latest_publication,
+            "latest_dashboard": latest_dashboard,
+            "chart": chart,
+            "footnotes": footnotes,
+            "breaks": DefinitionChange.objects.filter(indicator=indicator),
+        },
+    )
+
+
+# --- committee -----------------------------------------------------------------------------
+
+
+@login_required
+def committee_index(request):
+    require_viewer(request.user)
+    periods = (
+        ReportingPeriod.objects.annotate(
+            approved=Count("submissions", filter=Q(submissions__is_latest_approved=True))
+        )
+        .filter(approved__gt=0)
+        .order_by("-year", "-quarter")
+    )
+    table = CommitteePeriodTable(periods)
+    return render(request, "reporting/committee_index.html", {"table": table})
+
+
+@login_required
+def committee_dashboard(request, period: str, area: str | None = None):
+    require_viewer(request.user)
+    period_obj = period_or_404(period)
+    area_obj = area_or_404(area)
+    dashboard = build_dashboard(period_obj, area_obj)
+    if not dashboard.rows:
+        raise Http404("No indicators are reported for this area.")
+    last = Publication.objects.latest_for(period_obj, area_obj)
+    compared_with = last
+    if last is None:
+        compared_with = (
+            Publication.objects.filter(area=area_obj, period__year__lte=period_obj.year)
+            .exclude(period__year=period_obj.year, period__quarter__gt=period_obj.quarter)
+            .select_related("period")
+            .order_by("-period__year", "-period__quarter", "-revision")
+            .first()
+        )
+    changes = changes_between(compared_with.dashboard, dashboard) if compared_with else []
+    return render(
+        request,
+        "reporting/committee_dashboard.html",
+        {
+            "period": period_obj,
+            "area": area_obj,
+            "dashboard": dashboard,
+            "publication": last,
+            "compared_with": compared_with,
+            "changes": changes,
+            "areas": publishable_areas(),
+            "can_publish": access.is_approver(request.user),
+            "export_formats": [
+                ("pdf", "Prepare the PDF paper"),
+                ("xlsx", "Prepare the Excel (XLSX) paper"),
+                ("csv", "Prepare a CSV file"),
+            ],
+        },
+    )
+
+
+class PublishForm(forms.Form):
+    note = forms.CharField(
+        label="Revision note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Say what changed since the last publication. The public sees this note.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def publish(request, period: str):
+    """Confirm (GET) and publish (POST) a quarter for every area; approvers only."""
+    if not access.is_approver(request.user):
+        raise PermissionDenied("Only approvers publish a quarter.")
+    period_obj = period_or_404(period)
+    published = Publication.objects.filter(period=period_obj).exists()
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = publish_quarter(period_obj, request.user, note=form.cleaned_data["note"])
+        except PublishError as exc:
+            form.add_error("note", exc.message)
+        else:
+            revision = max(p.revision for p in made)
+            messages.success(
+                request,
+                f"{period_obj.label} published for {len(made)} areas"
+                + (f" as revision {revision}." if revision > 1 else "."),
+            )
+            return redirect("reporting:public_dashboard", period=period_obj.code)
+    county = build_dashboard(period_obj, default_area())
+    awaiting = [row.title for row in county.rows if row.is_awaiting]
+    return render(
+        request,
+        "reporting/publish_confirm.html",
+        {
+            "period": period_obj,
+            "form": form,
+            "republishing": published,
+            "awaiting": awaiting,
+            "areas": publishable_areas(),
+            "cancel_url": reverse("reporting:committee_dashboard", args=[period_obj.code]),
+        },
+    )
