@@ -806,6 +806,7 @@ def load(stdout=None) -> dict:
     from .workflow import open_quarter
 
     open_quarter(periods[OPEN_QUARTER], approver)
+    _open_quarter_activity(periods[OPEN_QUARTER], county, users)
     return {
         "organisations": len(orgs),
         "areas": 1 + len(districts),
@@ -814,6 +815,52 @@ def load(stdout=None) -> dict:
         "submissions_created": made,
         "users": len(users),
     }
+
+
+def _open_quarter_activity(period, county, users) -> None:
+    """Q3 2016/17 in progress, so each screen has something to show: one figure awaiting
+    review, one draft, one returned with the approver's comment, one approved but not yet
+    published (the committee sees it). Done once: skipped when the figures were touched."""
+    from .workflow import approve, return_submission, save_draft, submit
+
+    def current(code):
+        return Submission.objects.current().get(indicator__code=code, area=county, period=period)
+
+    first = current("crime-total")
+    if first.row_version != 1 or first.state != Submission.State.DRAFT:
+        return
+    police, yos = users["police.officer"], users["yos.officer"]
+    council, approver = users["council.officer"], users["performance.manager"]
+    save_draft(
+        first,
+        police,
+        {
+            "numerator": Decimal(7954),
+            "is_provisional": True,
+            "commentary": "Seasonal fall in theft offences; violence "
+            "recording steady after the HMIC audit.",
+        },
+    )
+    submit(first, police)
+    save_draft(current("crime-burglary"), police, {"numerator": Decimal(588)})
+    fte = save_draft(current("yos-first-time-entrants"), yos, {"numerator": Decimal(118)})
+    submit(fte, yos)
+    return_submission(
+        fte,
+        approver,
+        "Please say which 12 months this figure covers: the "
+        "committee compares it with last year's 190.",
+    )
+    asb = save_draft(
+        current("asb-victims"),
+        council,
+        {
+            "value": Decimal("5.3"),
+            "commentary": "Community Based Survey, 12 months to December 2016.",
+        },
+    )
+    submit(asb, council)
+    approve(asb, approver, "Checked against the survey contractor's report.")
 
 
 def _history(indicators, county, districts, periods, submitters, approver) -> int:

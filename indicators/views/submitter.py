@@ -22,7 +22,7 @@ from .. import tasks, workflow
 from ..access import get_submission_for_owner, get_submission_for_user, require_submitter
 from ..forms import SubmissionForm
 from ..models import Indicator, ReportingPeriod, Submission, SubmissionEvent
-from .rows import RELATED, figure_of, has_figure, open_periods, rows_for
+from .rows import RELATED, figure_of, has_figure, open_periods, rows_for, status_of
 
 State = Submission.State
 
@@ -205,6 +205,7 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "indicators/submission_edit.html",
         {
             "submission": submission,
+            "status": status_of(submission),
             "indicator": submission.indicator,
             "form": form,
             "lock": lock,

@@ -1,5 +1,6 @@
 """The seed table (Appendix 1, Quarter 2 2016/17), typed cell for cell from the seed text."""
 
+import os
 from pathlib import Path
 
 SEED_TITLE = "Safer Communities Performance Dashboard Quarter 2, 2016/17"
@@ -185,7 +186,8 @@ SEED_FOOTNOTES = [
     "helpline and children referred for specialist domestic abuse support",
 ]
 
-# The shared folder sits beside the project: ../shared from the repository root.
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+# The partnership's shared folder (the seed and its comparison tool) sits beside the project
+# in the developers' workspace and in CI: ../shared from the repository root, or SHARED_DIR.
+SHARED = Path(os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
 SEED_PATH = SHARED / "seed" / "000_f40a9468b4db62bf.txt"
 COMPARE_SEED = SHARED / "tools" / "compare_seed.py"

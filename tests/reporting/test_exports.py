@@ -45,6 +45,11 @@ def test_csv_parses_back_into_the_seed_table(seed):
     assert [row[0] for row in table[14:]] == SEED_FOOTNOTES
 
 
+@pytest.mark.skipif(
+    not COMPARE_SEED.exists(),
+    reason=f"the shared seed comparison tool is not at {COMPARE_SEED} (it sits beside the "
+    "repository in the workspace and in CI; the typed seed table is checked regardless)",
+)
 def test_the_published_csv_passes_the_seed_comparison(client, demo, tmp_path):
     response = client.get(reverse("reporting:public_csv", args=["2016/17-Q2", "E10000018"]))
     assert response["Content-Type"] == "text/csv"
