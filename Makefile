@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-worker system-deps assets lint check-deploy worker clean
+.PHONY: setup run test test-worker system-deps assets lint check-deploy check-migrations worker clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ lint: $(VENV)/.installed
 check-deploy: $(VENV)/.installed
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=portal.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Migrations are committed and reversible: unapply every app to zero and apply again.
+check-migrations: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+	rm -f /tmp/portal-migrations.sqlite3
+	export DATABASE_URL=sqlite:////tmp/portal-migrations.sqlite3; \
+	  $(PY) manage.py migrate -v0 && $(PY) manage.py migrate reporting zero -v0 && \
+	  $(PY) manage.py migrate indicators zero -v0 && $(PY) manage.py migrate portal zero -v0 && \
+	  $(PY) manage.py migrate -v0
+	rm -f /tmp/portal-migrations.sqlite3
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/portal/css portal/static/portal/govuk staticfiles

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from portal.models import Area, Organisation, Population
 
-from . import figures, workflow
+from . import figures, tasks, workflow
 from .import_files import (
     CellError,
     FileRefused,
@@ -549,7 +549,7 @@ SUBMIT_FIELDS = ["state", "submitted_at", "submitted_by"]
 
 def _write(plan: ReturnPlan, actor, comment: str) -> None:
     now = timezone.now()
-    new, updated, events = [], [], []
+    new, updated, events, sent_for_review = [], [], [], []
     # Only the columns that change are written: fewer parameters, more rows per query.
     fields = set(ALWAYS_WRITTEN)
     for row in plan.rows:
@@ -586,11 +586,15 @@ def _write(plan: ReturnPlan, actor, comment: str) -> None:
             sub.state = State.SUBMITTED
             sub.submitted_at, sub.submitted_by = now, actor
             sub.row_version += 1
+            sent_for_review.append(sub)
         _clean(sub)
     Submission.objects.bulk_create(new, batch_size=500)
     if updated:
         Submission.objects.bulk_update(updated, sorted(fields), batch_size=500)
     SubmissionEvent.objects.bulk_create(events, batch_size=500)
+    if sent_for_review:
+        # One email to the approvers for the whole file, where typing would send one each.
+        tasks.queue(tasks.notify_imported, [sub.pk for sub in sent_for_review])
 
 
 def apply_return(batch: ImportBatch, actor) -> ReturnPlan:

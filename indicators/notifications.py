@@ -109,6 +109,30 @@ def notify_submitted(submission_id: int) -> int:
     return send("submitted", to, {"submission": submission, **_links(submission)})
 
 
+def notify_imported(submission_ids: list[int]) -> int:
+    """To the performance managers: one email for a spreadsheet of figures sent for review."""
+    submissions = list(
+        Submission.objects.select_related(*RELATED)
+        .filter(pk__in=submission_ids, state=Submission.State.SUBMITTED)
+        .order_by("indicator__display_order", "area__display_order")
+    )
+    if not submissions:
+        return 0
+    first = submissions[0]
+    to = [u for u in approvers() if u.pk != first.submitted_by_id]
+    return send(
+        "imported",
+        to,
+        {
+            "submissions": submissions,
+            "submitter": first.submitted_by,
+            "organisation": first.indicator.owner,
+            "period": first.period,
+            "queue_url": absolute(reverse("indicators:review_queue")),
+        },
+    )
+
+
 def notify_returned(submission_id: int) -> int:
     submission = _load(submission_id)
     if submission is None or submission.state != Submission.State.RETURNED:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import F
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
@@ -58,7 +59,10 @@ class AreaResource(resources.ModelResource):
 
     def get_queryset(self):
         # Parents first, so an exported file imports in one pass.
-        return Area.objects.select_related("parent").order_by("parent_id", "display_order", "name")
+        # (PostgreSQL sorts NULL last by default, SQLite first: say which.)
+        return Area.objects.select_related("parent").order_by(
+            F("parent_id").asc(nulls_first=True), "display_order", "name"
+        )
 
 
 class PopulationResource(resources.ModelResource):

@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 NUMERIC = {
@@ -14,12 +15,19 @@ NUMERIC = {
 }
 
 
+class SelectColumn(tables.CheckBoxColumn):
+    """Row checkboxes under a header that screen readers can name (no select-all box)."""
+
+    @property
+    def header(self):
+        return mark_safe('<span class="govuk-visually-hidden">Select for approval</span>')
+
+
 class ReviewTable(tables.Table):
-    selected = tables.CheckBoxColumn(
+    selected = SelectColumn(
         accessor="pk",
         verbose_name="Select",
         attrs={
-            "th__input": {"type": "hidden", "aria-hidden": "true"},
             "td__input": {
                 "class": "portal-select-row",
                 "aria-label": lambda record: (

@@ -38,6 +38,11 @@ def notify_submitted(submission_id: int) -> int:
     return notifications.notify_submitted(submission_id)
 
 
+@shared_task(name="indicators.tasks.notify_imported")
+def notify_imported(submission_ids: list[int]) -> int:
+    return notifications.notify_imported(submission_ids)
+
+
 @shared_task(name="indicators.tasks.notify_returned")
 def notify_returned(submission_id: int) -> int:
     return notifications.notify_returned(submission_id)

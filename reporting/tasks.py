@@ -59,7 +59,11 @@ def published_values():
 def perform_export(job_id: int) -> int:
     """Build the job's file once; a second run of a finished job changes nothing."""
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("period", "area").get(pk=job_id)
+        job = (
+            ExportJob.objects.select_for_update(of=("self",))
+            .select_related("period", "area")
+            .get(pk=job_id)
+        )
         if job.status == ExportJob.Status.DONE and job.file:
             return job.id
         job.status = ExportJob.Status.RUNNING

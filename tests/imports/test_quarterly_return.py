@@ -102,6 +102,35 @@ def test_confirm_as_submitted_sends_the_figures_for_review(partnership):
     ]
 
 
+def test_figures_imported_as_submitted_tell_the_approvers_in_one_email(
+    partnership, mailoutbox, django_capture_on_commit_callbacks
+):
+    p = partnership
+    content = csv_bytes(
+        [row(area=code, numerator="3000") for code in ("E10000099", "E07000991", "E07000992")]
+    )
+    batch, _ = upload(p, content, "return.csv", submit=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_return(batch, p.submitter_a)
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "approver2@example.org.uk",
+        "approver@example.org.uk",
+    ]
+    assert "3 figures from Police A" in mailoutbox[0].subject
+    assert "Crime rate (per 1,000 population) (North)" in mailoutbox[0].body
+
+
+def test_figures_imported_as_drafts_send_no_email(
+    partnership, mailoutbox, django_capture_on_commit_callbacks
+):
+    batch, _ = upload(
+        partnership, csv_bytes([row(area="E10000099", numerator="3000")]), "return.csv"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_return(batch, partnership.submitter_a)
+    assert mailoutbox == []
+
+
 def test_the_same_file_twice_changes_nothing_the_second_time(partnership):
     p = partnership
     content = csv_bytes([row(area="E10000099", numerator="3000", footnote="Provisional")])
