@@ -220,47 +220,37 @@ def _waiting(periods) -> list[Submission]:
     )
 
 
+def _remind_owners(stage: str, template: str, periods, today: dt.date) -> int:
+    """Email each data officer the figures still waiting in `periods`, once per stage."""
+    open_periods = [p for p in periods if not p.is_closed(today)]
+    return _send_once(
+        stage,
+        template,
+        _by_owner(_waiting(open_periods)),
+        today,
+        {"my_submissions_url": absolute(reverse("indicators:my_submissions"))},
+    )
+
+
 def send_deadline_reminders(today: dt.date | None = None) -> int:
     """Remind data officers of figures not yet submitted, REMINDER_DAYS_BEFORE_DEADLINE
     days (or fewer) before the deadline. Returns the number of emails sent."""
     today = today or timezone.localdate()
     days = settings.REMINDER_DAYS_BEFORE_DEADLINE
-    periods = [
-        p
-        for p in ReportingPeriod.objects.filter(
-            closed_at__isnull=True,
-            opens_on__lte=today,
-            deadline__gte=today,
-            deadline__lte=today + dt.timedelta(days=days),
-        )
-        if not p.is_closed(today)
-    ]
-    wanted = _by_owner(_waiting(periods))
-    return _send_once(
-        Stage.DUE_SOON,
-        "deadline_reminder",
-        wanted,
-        today,
-        {"my_submissions_url": absolute(reverse("indicators:my_submissions"))},
+    periods = ReportingPeriod.objects.filter(
+        closed_at__isnull=True,
+        opens_on__lte=today,
+        deadline__gte=today,
+        deadline__lte=today + dt.timedelta(days=days),
     )
+    return _remind_owners(Stage.DUE_SOON, "deadline_reminder", periods, today)
 
 
 def send_overdue_notices(today: dt.date | None = None) -> int:
     """Tell data officers which figures are past their deadline, once per figure."""
     today = today or timezone.localdate()
-    periods = [
-        p
-        for p in ReportingPeriod.objects.filter(closed_at__isnull=True, deadline__lt=today)
-        if not p.is_closed(today)
-    ]
-    wanted = _by_owner(_waiting(periods))
-    return _send_once(
-        Stage.OVERDUE,
-        "overdue_notice",
-        wanted,
-        today,
-        {"my_submissions_url": absolute(reverse("indicators:my_submissions"))},
-    )
+    periods = ReportingPeriod.objects.filter(closed_at__isnull=True, deadline__lt=today)
+    return _remind_owners(Stage.OVERDUE, "overdue_notice", periods, today)
 
 
 def send_review_digest(today: dt.date | None = None) -> int:
