@@ -35,7 +35,20 @@ def public_export(request, period: str, area: str, fmt: str):
     if fmt not in FORMATS:
         raise Http404("No such format.")
     publication = publication_or_404(period, area)
-    job = _start(request, ExportJob.Source.PUBLISHED, publication.period, publication.area, fmt)
+    # A published snapshot does not change, so one file per revision and format serves
+    # every visitor: repeated clicks (or scripts) do not queue more work.
+    job = (
+        ExportJob.objects.filter(
+            source=ExportJob.Source.PUBLISHED,
+            format=fmt,
+            period=publication.period,
+            area=publication.area,
+            created_at__gte=publication.published_at,
+        )
+        .exclude(status=ExportJob.Status.FAILED)
+        .order_by("-created_at")
+        .first()
+    ) or _start(request, ExportJob.Source.PUBLISHED, publication.period, publication.area, fmt)
     return redirect("reporting:export_status", token=job.token)
 
 

@@ -44,6 +44,29 @@ def test_a_public_export_runs_as_a_job_and_becomes_a_download(
     assert sheet["A1"].value == SEED_TITLE
 
 
+def test_repeated_public_requests_share_one_file_per_published_revision(
+    client, demo, django_capture_on_commit_callbacks
+):
+    from reporting.publishing import publish
+
+    url = reverse("reporting:public_export", args=[Q2, COUNTY, "pdf"])
+    with django_capture_on_commit_callbacks(execute=False):
+        first, second = client.post(url), client.post(url)
+    assert first.url == second.url
+    assert ExportJob.objects.count() == 1
+    period = ReportingPeriod.objects.get_by_code(Q2)
+    publish(
+        period,
+        User.objects.get(username="performance.manager"),
+        note="Burglary figure corrected.",
+        areas=[Area.objects.get(code=COUNTY)],
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        third = client.post(url)
+    assert third.url != first.url  # a new revision gets a new file
+    assert ExportJob.objects.count() == 2
+
+
 def test_the_status_page_refreshes_until_the_file_is_ready(client, demo):
     job = ExportJob.objects.create(
         format="pdf",
