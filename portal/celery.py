@@ -24,4 +24,12 @@ app.conf.beat_schedule = {
         "task": "indicators.tasks.send_review_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
     },
+    "expire-import-previews": {
+        "task": "indicators.import_tasks.expire_import_previews",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "purge-old-exports": {
+        "task": "reporting.tasks.purge_old_exports",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

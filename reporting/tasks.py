@@ -6,9 +6,11 @@ harmless (a finished job is left as it is).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -93,3 +95,26 @@ def perform_export(job_id: int) -> int:
 @shared_task(acks_late=True)
 def run_export(job_id: int) -> int:
     return perform_export(job_id)
+
+
+def purge_old_exports(now=None) -> int:
+    """Delete export jobs, and their files, older than EXPORT_RETENTION_DAYS.
+
+    Exports are rebuilt on request from the snapshot or the approved figures, so nothing is
+    lost; without this the media folder grows with every download."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    removed = 0
+    for job in ExportJob.objects.filter(created_at__lt=cutoff).exclude(
+        status=ExportJob.Status.RUNNING
+    ):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        removed += 1
+    return removed
+
+
+@shared_task(name="reporting.tasks.purge_old_exports")
+def purge_old_exports_task() -> int:
+    return purge_old_exports()

@@ -164,3 +164,27 @@ def test_the_command_writes_a_file(demo, tmp_path, fmt, magic):
 def test_the_command_explains_bad_input(demo, args, message, tmp_path):
     with pytest.raises(CommandError, match=message):
         call_command("export_dashboard", *args, stdout=StringIO())
+
+
+def test_old_export_jobs_and_their_files_are_purged(
+    client, demo, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reporting.tasks import purge_old_exports
+
+    url = reverse("reporting:public_export", args=[Q2, COUNTY, "csv"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    job = ExportJob.objects.get()
+    path = job.file.path
+    assert job.status == "done"
+    assert purge_old_exports() == 0  # a fresh file stays
+    later = timezone.now() + dt.timedelta(days=8)
+    assert purge_old_exports(now=later) == 1
+    assert not ExportJob.objects.exists()
+    import os
+
+    assert not os.path.exists(path)
