@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import F
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
@@ -59,10 +58,7 @@ class AreaResource(resources.ModelResource):
 
     def get_queryset(self):
         # Parents first, so an exported file imports in one pass.
-        # (PostgreSQL sorts NULL last by default, SQLite first: say which.)
-        return Area.objects.select_related("parent").order_by(
-            F("parent_id").asc(nulls_first=True), "display_order", "name"
-        )
+        return Area.objects.select_related("parent").parents_first()
 
 
 class PopulationResource(resources.ModelResource):

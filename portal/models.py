@@ -69,6 +69,14 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
 
 
+class AreaQuerySet(models.QuerySet):
+    def parents_first(self):
+        """The partnership area before its districts, then in display order.
+
+        (PostgreSQL sorts NULL last by default and SQLite first, so say which.)"""
+        return self.order_by(models.F("parent_id").asc(nulls_first=True), "display_order", "name")
+
+
 class Area(models.Model):
     """A geography figures are reported for: the partnership area and its districts."""
 
@@ -86,6 +94,8 @@ class Area(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     display_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_order", "name"]

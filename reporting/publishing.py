@@ -30,11 +30,7 @@ class PublishError(Exception):
 
 def publishable_areas():
     """The areas that have dashboards: each area some active indicator is reported for."""
-    return (
-        Area.objects.filter(indicators__is_active=True)
-        .distinct()
-        .order_by("parent_id", "display_order", "name")
-    )
+    return Area.objects.filter(indicators__is_active=True).distinct().parents_first()
 
 
 def public_areas_for(period: ReportingPeriod):

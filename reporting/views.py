@@ -79,7 +79,7 @@ def public_dashboard(request, period: str, area: str | None = None):
     )
     areas = Area.objects.filter(
         pk__in=Publication.objects.filter(period=publication.period).values("area_id")
-    ).order_by("parent_id", "display_order", "name")
+    ).parents_first()
     return render(
         request,
         "reporting/public_dashboard.html",
@@ -136,7 +136,7 @@ def indicator_detail(request, code: str):
     footnotes = [f for f in latest_dashboard.footnotes if f.marker in latest.markers.split(",")]
     areas = Area.objects.filter(
         pk__in=Publication.objects.values("area_id"), indicators=indicator
-    ).order_by("parent_id", "display_order", "name")
+    ).parents_first()
     return render(
         request,
         "reporting/indicator_detail.html",
