@@ -55,7 +55,7 @@ from .models import (
     Submission,
     SubmissionEvent,
 )
-from .quarters import Quarter
+from .quarters import FinancialYear, Quarter
 
 
 def all_quarters() -> list[Quarter]:
@@ -80,10 +80,6 @@ def _split(total: int, shares: list[float]) -> list[int]:
     return parts
 
 
-def _fy_label(start_year: int) -> str:
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
-
-
 def _lagged(code: str, q: Quarter) -> dict:
     """Raw values for the indicators whose latest value stands, as reported in quarter q."""
     fy = q.year
@@ -93,7 +89,7 @@ def _lagged(code: str, q: Quarter) -> dict:
             "value": Decimal(IOM_BY_YEAR[year]),
             "covered_start": dt.date(year, 4, 1),
             "covered_end": dt.date(year + 1, 3, 31),
-            "covered_label": _fy_label(year),
+            "covered_label": FinancialYear(year).dashed_label,
         }
     if code == "da-referrals":
         year = fy - 1
@@ -101,7 +97,7 @@ def _lagged(code: str, q: Quarter) -> dict:
             "numerator": Decimal(DA_REFERRALS_BY_YEAR[year]),
             "covered_start": dt.date(year, 4, 1),
             "covered_end": dt.date(year + 1, 3, 31),
-            "covered_label": _fy_label(year),
+            "covered_label": FinancialYear(year).dashed_label,
         }
     if code == "yos-reoffending-rate":
         if q.number == 4:  # the annual report covers the whole previous year
@@ -110,7 +106,7 @@ def _lagged(code: str, q: Quarter) -> dict:
                 "value": Decimal(YOS_FULL_YEAR[year]),
                 "covered_start": dt.date(year, 4, 1),
                 "covered_end": dt.date(year + 1, 3, 31),
-                "covered_label": _fy_label(year),
+                "covered_label": FinancialYear(year).dashed_label,
             }
         to = q.shift(-3)  # cumulative within the year, three quarters in arrears
         cumulative = {

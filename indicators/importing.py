@@ -327,11 +327,7 @@ def _lookups(rows: list[dict], period: ReportingPeriod, lock: bool) -> _Lookups:
             period=before, indicator_id__in=[i.pk for i in indicators.values()]
         ):
             previous[(sub.indicator_id, sub.area_id)] = sub
-    populations: dict[int, dict[int, int]] = defaultdict(dict)
-    for area_id, year, number in Population.objects.filter(
-        area_id__in=[a.pk for a in areas.values()]
-    ).values_list("area_id", "year", "population"):
-        populations[area_id][year] = number
+    populations = Population.objects.by_area(a.pk for a in areas.values())
     return _Lookups(indicators, areas, area_ids, periods, current, previous, populations)
 
 
@@ -672,9 +668,7 @@ def _template_rows(organisation: Organisation, period: ReportingPeriod) -> list[
             indicator_id__in=ids,
         )
     }
-    populations: dict[int, dict[int, int]] = defaultdict(dict)
-    for area_id, year, number in Population.objects.values_list("area_id", "year", "population"):
-        populations[area_id][year] = number
+    populations = Population.objects.by_area()
     rows = []
     for ind in indicators:
         for area in sorted(ind.areas.all(), key=lambda a: (a.display_order, a.name)):
@@ -682,7 +676,7 @@ def _template_rows(organisation: Organisation, period: ReportingPeriod) -> list[
             before = previous.get((ind.pk, area.pk))
             last = (
                 figures.submission_figure(
-                    ind, before, quarter.previous(), populations[area.pk]
+                    ind, before, quarter.previous(), populations.get(area.pk, {})
                 ).text(ind.unit)
                 if before
                 else ""

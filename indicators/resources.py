@@ -179,11 +179,7 @@ class HistoricValueResource(resources.ModelResource):
 
     def _pops(self, area_id: int) -> dict[int, int]:
         if self._populations is None:
-            self._populations = {}
-            for area_id_, year, number in Population.objects.values_list(
-                "area_id", "year", "population"
-            ):
-                self._populations.setdefault(area_id_, {})[year] = number
+            self._populations = Population.objects.by_area()
         return self._populations.get(area_id, {})
 
     def dehydrate_indicator_code(self, sub):

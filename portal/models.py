@@ -113,6 +113,19 @@ class Area(models.Model):
         return self.populations.filter(year__lte=year).order_by("-year").first()
 
 
+class PopulationQuerySet(models.QuerySet):
+    def by_area(self, area_ids=None) -> dict[int, dict[int, int]]:
+        """{area id: {year: population}} in one query, for the figure engine's rates.
+
+        Areas without an estimate are missing from the map (the engine explains why no
+        rate could be formed)."""
+        rows = self if area_ids is None else self.filter(area_id__in=list(area_ids))
+        found: dict[int, dict[int, int]] = {}
+        for area_id, year, population in rows.values_list("area_id", "year", "population"):
+            found.setdefault(area_id, {})[year] = population
+        return found
+
+
 class Population(models.Model):
     """Mid-year population estimate for an area, the denominator of per-1,000 rates."""
 
@@ -120,6 +133,8 @@ class Population(models.Model):
     year = models.PositiveSmallIntegerField(help_text="Mid-year estimate year, e.g. 2016.")
     population = models.PositiveIntegerField()
     source = models.CharField(max_length=200, blank=True, default="ONS mid-year estimate")
+
+    objects = PopulationQuerySet.as_manager()
 
     class Meta:
         ordering = ["area", "-year"]

@@ -103,11 +103,7 @@ def load_dashboard_data(period: ReportingPeriod, area: Area) -> DashboardData:
     # Siblings are read only for the district rank, which needs the rolling year.
     for sub in qs:
         submissions[sub.indicator_id][sub.area_id][sub.period.as_quarter] = sub
-    populations: dict[int, dict[int, int]] = defaultdict(dict)
-    for area_id, year, population in Population.objects.filter(
-        area_id__in=[area.id, *sibling_ids]
-    ).values_list("area_id", "year", "population"):
-        populations[area_id][year] = population
+    populations = Population.objects.by_area([area.id, *sibling_ids])
     overrides = list(
         Override.objects.active()
         .filter(area=area, period=period)

@@ -7,7 +7,6 @@ one, and last quarter's approved figures in one.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,12 +33,7 @@ RELATED = (
 
 
 def populations_by_area() -> dict[int, dict[int, int]]:
-    found: dict[int, dict[int, int]] = defaultdict(dict)
-    for area_id, year, population in Population.objects.values_list(
-        "area_id", "year", "population"
-    ):
-        found[area_id][year] = population
-    return found
+    return Population.objects.by_area()
 
 
 def previous_approved(

@@ -104,7 +104,7 @@ def submission_start(request: HttpRequest) -> HttpResponse:
 
 
 def _populations(area_id: int) -> dict[int, int]:
-    return dict(Population.objects.filter(area_id=area_id).values_list("year", "population"))
+    return Population.objects.by_area([area_id]).get(area_id, {})
 
 
 def _previous(submission: Submission) -> Submission | None:
