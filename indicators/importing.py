@@ -521,14 +521,6 @@ def _event(sub, action, actor, at, from_state, to_state, comment="", changes=Non
     )
 
 
-def _json(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
 def _clean(sub: Submission) -> None:
     """The model's own field and unit checks; uniqueness is left to the database."""
     try:
@@ -551,7 +543,10 @@ def _write(plan: ReturnPlan, actor, comment: str) -> None:
     for row in plan.rows:
         if row.status not in ("new", "changed", "unchanged") or not (row.changes or row.submit):
             continue
-        changes = {f: [_json(old), _json(new)] for f, (old, new) in row.changes.items()}
+        changes = {
+            f: [workflow.audit_value(old), workflow.audit_value(new)]
+            for f, (old, new) in row.changes.items()
+        }
         sub = row.submission
         if sub is None:
             sub = Submission(

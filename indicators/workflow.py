@@ -80,7 +80,8 @@ LOCK_NOT_OPEN = "{period} is not open for entry until {opens}."
 STALE = "This figure was changed by someone else while you were working on it. Your changes have not been saved: reload the page to see the latest version."
 
 
-def _json(value: Any) -> Any:
+def audit_value(value: Any) -> Any:
+    """A field value as the audit trail stores it (JSON): Decimals as plain text, dates ISO."""
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     if hasattr(value, "isoformat"):
@@ -202,7 +203,7 @@ def save_draft(
     changes = {}
     for name in EDITABLE_FIELDS:
         if name in data and getattr(locked, name) != data[name]:
-            changes[name] = [_json(getattr(locked, name)), _json(data[name])]
+            changes[name] = [audit_value(getattr(locked, name)), audit_value(data[name])]
             setattr(locked, name, data[name])
     if changes or action != Action.SAVED:
         locked.full_clean(exclude=["indicator", "area", "period", "created_by", "updated_by"])
