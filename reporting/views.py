@@ -7,8 +7,6 @@ Committee pages (viewer and up) assemble the approved figures live.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,11 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from indicators import figures
 from indicators.models import DefinitionChange, Indicator, ReportingPeriod
+from indicators.quarters import FinancialYear
 from portal import access
 from portal.models import Area
 
 from . import exports
+from . import indicator_page as page
 from .access import (
     area_or_404,
     default_area,
@@ -104,36 +105,46 @@ def public_csv(request, period: str, area: str):
 
 
 def indicator_detail(request, code: str):
-    """The trend page: one indicator over every published quarter, for one area."""
-    indicator = get_object_or_404(Indicator.objects.select_related("outcome"), code=code)
+    """The indicator page: what it measures, how it is judged, its years and its trend.
+
+    The public sees published quarters only; committee members and approvers also see
+    approved quarters not yet published.
+    """
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("outcome", "owner", "comparator_group"), code=code
+    )
     area = area_or_404(request.GET.get("area"))
-    publications = (
-        Publication.objects.latest_revisions()
-        .filter(area=area)
-        .select_related("period")
-        .order_by("period__year", "period__quarter")
-    )
-    history = []
-    for publication in publications:
-        dashboard = publication.dashboard
-        row = next((r for r in dashboard.rows if r.code == indicator.code), None)
-        if row is not None:
-            history.append((publication, dashboard, row))
-    if not history:
+    sees_approved = access.is_viewer(request.user)
+    history = _published_rows(indicator, area)
+    if not history and not sees_approved:
         raise Http404("This indicator has not been published for this area.")
-    latest_publication, latest_dashboard, latest = history[-1]
+    populations = dict(area.populations.values_list("year", "population"))
+    if sees_approved:
+        raws = page.approved_values(indicator, area)
+        ranks = {q: sub.comparison_display("nn") for q, sub in raws.items()}
+        points = page.engine_series(indicator, raws, populations)
+    else:
+        raws = page.published_values(indicator, area)
+        ranks = {p.period.as_quarter: r.nn for p, _, r in history}
+        points = page.published_series(history)
+    if not points:
+        raise Http404("This indicator has no figures for this area yet.")
+    targets = list(indicator.targets.all())
+    target = indicator.target_for(points[-1].quarter.year, targets)
+    shown_target = figures.target_text(target, indicator.unit, indicator.decimal_places)
+    breaks = list(DefinitionChange.objects.filter(indicator=indicator))
     chart = trend_chart(
-        [
-            (
-                p.period.short_label,
-                Decimal(r.latest_value) if r.latest_value else None,
-                r.latest,
-            )
-            for p, _, r in history
-        ],
-        indicator.decimal_places,
+        [(p.quarter.short_label, p.value, p.text) for p in points],
+        breaks_before=page.breaks_before(points, [b.effective_from for b in breaks]),
+        target=target if indicator.rag_method == Indicator.RagMethod.TARGET else None,
+        target_text=shown_target,
     )
-    footnotes = [f for f in latest_dashboard.footnotes if f.marker in latest.markers.split(",")]
+    latest = history[-1] if history else None
+    footnotes = (
+        [f for f in latest[1].footnotes if f.marker in latest[2].markers.split(",")]
+        if latest
+        else []
+    )
     areas = Area.objects.filter(
         pk__in=Publication.objects.values("area_id"), indicators=indicator
     ).parents_first()
@@ -146,13 +157,37 @@ def indicator_detail(request, code: str):
             "areas": areas,
             "history": history,
             "latest": latest,
-            "latest_publication": latest_publication,
-            "latest_dashboard": latest_dashboard,
+            "sees_approved": sees_approved,
+            "points": points,
             "chart": chart,
             "footnotes": footnotes,
-            "breaks": DefinitionChange.objects.filter(indicator=indicator),
+            "breaks": breaks,
+            "good": page.what_good_looks_like(indicator),
+            "target": target,
+            "target_text": shown_target,
+            "target_year": FinancialYear(points[-1].quarter.year).label,
+            "rule": page.rating_rule(indicator, target),
+            "year_targets": page.year_targets(indicator, targets),
+            "years": page.yearly_history(indicator, raws, populations, ranks),
         },
     )
+
+
+def _published_rows(indicator: Indicator, area: Area) -> list[tuple]:
+    """(publication, dashboard, row) for each published quarter showing the indicator."""
+    publications = (
+        Publication.objects.latest_revisions()
+        .filter(area=area)
+        .select_related("period")
+        .order_by("period__year", "period__quarter")
+    )
+    history = []
+    for publication in publications:
+        dashboard = publication.dashboard
+        row = next((r for r in dashboard.rows if r.code == indicator.code), None)
+        if row is not None:
+            history.append((publication, dashboard, row))
+    return history
 
 
 # --- committee -----------------------------------------------------------------------------
