@@ -15,10 +15,11 @@ from decimal import Decimal
 
 from indicators import figures
 from indicators.figures import Figure, Target, format_number
-from indicators.models import Indicator, IndicatorTarget, Submission
+from indicators.models import DefinitionChange, Indicator, IndicatorTarget, Submission
 from indicators.quarters import FinancialYear, Quarter
 from portal.models import Area
 
+from .charts import trend_chart
 from .models import Publication
 
 GOOD = {
@@ -253,3 +254,70 @@ def breaks_before(points: list[SeriesPoint], breaks: Iterable[dt.date]) -> set[i
             elif index and points[index - 1].quarter.end < day < point.quarter.start:
                 found.add(index)
     return found
+
+
+def published_rows(indicator: Indicator, area: Area) -> list[tuple]:
+    """(publication, dashboard, row) for each published quarter showing the indicator."""
+    publications = (
+        Publication.objects.latest_revisions()
+        .filter(area=area)
+        .select_related("period")
+        .order_by("period__year", "period__quarter")
+    )
+    history = []
+    for publication in publications:
+        dashboard = publication.dashboard
+        row = next((r for r in dashboard.rows if r.code == indicator.code), None)
+        if row is not None:
+            history.append((publication, dashboard, row))
+    return history
+
+
+def _visible(indicator: Indicator, area: Area, history, sees_approved: bool, populations):
+    """(raw values, ranks, chart points) from what the visitor may see."""
+    if sees_approved:
+        raws = approved_values(indicator, area)
+        ranks = {q: sub.comparison_display("nn") for q, sub in raws.items()}
+        return raws, ranks, engine_series(indicator, raws, populations)
+    raws = published_values(indicator, area)
+    ranks = {p.period.as_quarter: r.nn for p, _, r in history}
+    return raws, ranks, published_series(history)
+
+
+def page_context(indicator: Indicator, area: Area, *, sees_approved: bool) -> dict | None:
+    """Everything the indicator page shows, or None when the visitor may see no figure."""
+    history = published_rows(indicator, area)
+    if not history and not sees_approved:
+        return None
+    populations = dict(area.populations.values_list("year", "population"))
+    raws, ranks, points = _visible(indicator, area, history, sees_approved, populations)
+    if not points:
+        return None
+    targets = list(indicator.targets.all())
+    target = indicator.target_for(points[-1].quarter.year, targets)
+    shown_target = figures.target_text(target, indicator.unit, indicator.decimal_places)
+    breaks = list(DefinitionChange.objects.filter(indicator=indicator))
+    chart = trend_chart(
+        [(p.quarter.short_label, p.value, p.text) for p in points],
+        breaks_before=breaks_before(points, [b.effective_from for b in breaks]),
+        target=target if indicator.rag_method == Indicator.RagMethod.TARGET else None,
+        target_text=shown_target,
+    )
+    latest = history[-1] if history else None
+    markers = latest[2].markers.split(",") if latest else []
+    return {
+        "history": history,
+        "latest": latest,
+        "footnotes": [f for f in latest[1].footnotes if f.marker in markers] if latest else [],
+        "sees_approved": sees_approved,
+        "points": points,
+        "chart": chart,
+        "breaks": breaks,
+        "good": what_good_looks_like(indicator),
+        "target": target,
+        "target_text": shown_target,
+        "target_year": FinancialYear(points[-1].quarter.year).label,
+        "rule": rating_rule(indicator, target),
+        "year_targets": year_targets(indicator, targets),
+        "years": yearly_history(indicator, raws, populations, ranks),
+    }

@@ -17,9 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from indicators import figures
-from indicators.models import DefinitionChange, Indicator, ReportingPeriod
-from indicators.quarters import FinancialYear
+from indicators.models import Indicator, ReportingPeriod
 from portal import access
 from portal.models import Area
 
@@ -33,7 +31,6 @@ from .access import (
     require_viewer,
 )
 from .assembly import build_dashboard
-from .charts import trend_chart
 from .export_views import (  # noqa: F401  (re-exported for urls.py)
     committee_export,
     export_download,
@@ -114,80 +111,17 @@ def indicator_detail(request, code: str):
         Indicator.objects.select_related("outcome", "owner", "comparator_group"), code=code
     )
     area = area_or_404(request.GET.get("area"))
-    sees_approved = access.is_viewer(request.user)
-    history = _published_rows(indicator, area)
-    if not history and not sees_approved:
-        raise Http404("This indicator has not been published for this area.")
-    populations = dict(area.populations.values_list("year", "population"))
-    if sees_approved:
-        raws = page.approved_values(indicator, area)
-        ranks = {q: sub.comparison_display("nn") for q, sub in raws.items()}
-        points = page.engine_series(indicator, raws, populations)
-    else:
-        raws = page.published_values(indicator, area)
-        ranks = {p.period.as_quarter: r.nn for p, _, r in history}
-        points = page.published_series(history)
-    if not points:
-        raise Http404("This indicator has no figures for this area yet.")
-    targets = list(indicator.targets.all())
-    target = indicator.target_for(points[-1].quarter.year, targets)
-    shown_target = figures.target_text(target, indicator.unit, indicator.decimal_places)
-    breaks = list(DefinitionChange.objects.filter(indicator=indicator))
-    chart = trend_chart(
-        [(p.quarter.short_label, p.value, p.text) for p in points],
-        breaks_before=page.breaks_before(points, [b.effective_from for b in breaks]),
-        target=target if indicator.rag_method == Indicator.RagMethod.TARGET else None,
-        target_text=shown_target,
-    )
-    latest = history[-1] if history else None
-    footnotes = (
-        [f for f in latest[1].footnotes if f.marker in latest[2].markers.split(",")]
-        if latest
-        else []
-    )
+    context = page.page_context(indicator, area, sees_approved=access.is_viewer(request.user))
+    if context is None:
+        raise Http404("This indicator has no figures for this area that you may see.")
     areas = Area.objects.filter(
         pk__in=Publication.objects.values("area_id"), indicators=indicator
     ).parents_first()
     return render(
         request,
         "reporting/indicator_detail.html",
-        {
-            "indicator": indicator,
-            "area": area,
-            "areas": areas,
-            "history": history,
-            "latest": latest,
-            "sees_approved": sees_approved,
-            "points": points,
-            "chart": chart,
-            "footnotes": footnotes,
-            "breaks": breaks,
-            "good": page.what_good_looks_like(indicator),
-            "target": target,
-            "target_text": shown_target,
-            "target_year": FinancialYear(points[-1].quarter.year).label,
-            "rule": page.rating_rule(indicator, target),
-            "year_targets": page.year_targets(indicator, targets),
-            "years": page.yearly_history(indicator, raws, populations, ranks),
-        },
+        {"indicator": indicator, "area": area, "areas": areas, **context},
     )
-
-
-def _published_rows(indicator: Indicator, area: Area) -> list[tuple]:
-    """(publication, dashboard, row) for each published quarter showing the indicator."""
-    publications = (
-        Publication.objects.latest_revisions()
-        .filter(area=area)
-        .select_related("period")
-        .order_by("period__year", "period__quarter")
-    )
-    history = []
-    for publication in publications:
-        dashboard = publication.dashboard
-        row = next((r for r in dashboard.rows if r.code == indicator.code), None)
-        if row is not None:
-            history.append((publication, dashboard, row))
-    return history
 
 
 # --- committee -----------------------------------------------------------------------------
