@@ -31,6 +31,11 @@ from . import figures, tasks, workflow
 from .import_files import (
     CellError,
     FileRefused,
+    Percentage,
+    Table,
+    date_window,
+    fix_for,
+    misplaced_percentage,
     open_table,
     parse_date,
     parse_decimal,
@@ -104,42 +109,83 @@ class ImportRefused(Exception):
 # 1. Reading the file.
 
 
-def _read_cell(column: str, value: Any) -> Any:
+IGNORED = "ignored: not a row of the return"
+INSTRUCTIONS_TITLE = "Quarterly return:"  # the first words of the template's Instructions sheet
+INSTRUCTIONS_SAVED = (
+    "This CSV file holds the template's Instructions sheet, not its figures: you saved the "
+    "Instructions sheet; save the Return sheet as CSV. A CSV file keeps only the sheet that "
+    "was showing: open the workbook, click the 'Return' tab at the bottom, then save as CSV "
+    "again (or upload the .xlsx workbook itself)."
+)
+
+
+def _read_cell(column: str, value: Any, window) -> Any:
     name = COLUMN_FIELDS[column]
     if name in NUMBER_FIELDS:
         number = parse_decimal(value)
         return None if number is None else f"{number:f}"
     if name in DATE_FIELDS:
-        day = parse_date(value)
+        day = parse_date(value, window)
         return day.isoformat() if day else None
     if name in FLAG_FIELDS:
         return parse_flag(value)
     return parse_text(value, TEXT_LIMITS.get(name, 10000))
 
 
-def read_return(content: bytes, filename: str) -> list[dict]:
-    """Parse a filled-in template into JSON rows; raises FileRefused for the whole file."""
+def _read(content: bytes, filename: str, period: ReportingPeriod | None) -> tuple[list, Table]:
     table = open_table(
-        content, filename, RETURN_COLUMNS, REQUIRED_COLUMNS, sheet_names=(SHEET_NAME,)
+        content,
+        filename,
+        RETURN_COLUMNS,
+        REQUIRED_COLUMNS,
+        sheet_names=(SHEET_NAME,),
+        key_columns=("area_code", "quarter"),
+        other_sheets={INSTRUCTIONS_TITLE: INSTRUCTIONS_SAVED},
     )
+    window = date_window(period.as_quarter) if period else None
     rows = []
     for number, cells in table.rows:
-        row: dict[str, Any] = {"row": number, "fields": {}, "errors": []}
-        for key in ("indicator_code", "area_code", "quarter", "indicator_title", "area_name"):
-            try:
-                row[key] = parse_text(cells.get(key), 400)
-            except CellError as error:
-                row[key] = ""
-                row["errors"].append([key, str(error)])
-        for column in COLUMN_FIELDS:
-            if column not in table.header:
-                continue
-            try:
-                row["fields"][COLUMN_FIELDS[column]] = _read_cell(column, cells.get(column))
-            except CellError as error:
-                row["errors"].append([column, str(error)])
-        rows.append(row)
-    return rows
+        for ignored_number, text in table.ignored:
+            rows.append({"row": ignored_number, "ignored": text})
+        table.ignored.clear()
+        rows.append(_read_row(table, number, cells, window))
+    rows += [{"row": number, "ignored": text} for number, text in table.ignored]
+    return rows, table
+
+
+def _read_row(table: Table, number: int, cells: dict[str, Any], window) -> dict:
+    row: dict[str, Any] = {"row": number, "fields": {}, "errors": [], "percent": {}}
+    for key in ("indicator_code", "area_code", "quarter", "indicator_title", "area_name"):
+        try:
+            row[key] = parse_text(cells.get(key), 400)
+        except CellError as error:
+            row[key] = ""
+            row["errors"].append([key, table.message(error)])
+    for column in COLUMN_FIELDS:
+        if column not in table.header:
+            continue
+        try:
+            value = row["fields"][COLUMN_FIELDS[column]] = _read_cell(
+                column, cells.get(column), window
+            )
+        except CellError as error:
+            row["errors"].append([column, table.message(error)])
+            continue
+        raw = cells.get(column)
+        if COLUMN_FIELDS[column] in NUMBER_FIELDS and (
+            isinstance(raw, Percentage) or str(raw).endswith("%")
+        ):
+            # Kept with the fix for the program, for the planner, which knows the unit.
+            row["percent"][column] = [value, fix_for("percent", table.program)]
+    return row
+
+
+def read_return(content: bytes, filename: str, period: ReportingPeriod | None = None) -> list:
+    """Parse a filled-in template into JSON rows; raises FileRefused for the whole file.
+
+    Rows that are not part of the return (notes, totals) come back as {"row", "ignored"}.
+    """
+    return _read(content, filename, period)[0]
 
 
 def _typed(fields: dict[str, Any]) -> dict[str, Any]:
@@ -164,9 +210,10 @@ class RowPlan:
     area_code: str
     indicator_title: str = ""
     area_name: str = ""
-    status: str = "unchanged"  # new / changed / unchanged / blank / error
+    status: str = "unchanged"  # new / changed / unchanged / blank / error / ignored
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    ignored: str = ""  # what a row that is not part of the return holds
     submit: bool = False
     indicator: Indicator | None = None
     area: Area | None = None
@@ -176,6 +223,10 @@ class RowPlan:
     def error(self, column: str, message: str) -> None:
         self.errors.append((column, message))
         self.status = "error"
+
+    @property
+    def ignored_message(self) -> str:
+        return f"{IGNORED} ({self.ignored})" if self.ignored else ""
 
     @property
     def change_list(self) -> list[tuple[str, str, str]]:
@@ -198,7 +249,15 @@ class ReturnPlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        found = {"new": 0, "changed": 0, "unchanged": 0, "blank": 0, "error": 0, "submit": 0}
+        found = {
+            "new": 0,
+            "changed": 0,
+            "unchanged": 0,
+            "blank": 0,
+            "error": 0,
+            "ignored": 0,
+            "submit": 0,
+        }
         for row in self.rows:
             found[row.status] += 1
             found["submit"] += row.submit
@@ -296,6 +355,7 @@ class _Lookups:
 
 def _lookups(rows: list[dict], period: ReportingPeriod, lock: bool) -> _Lookups:
     """Everything planning reads, in seven queries whatever the number of rows."""
+    rows = [r for r in rows if "ignored" not in r]
     codes = {r.get("indicator_code", "").lower() for r in rows}
     indicators = {
         ind.code.lower(): ind
@@ -371,7 +431,16 @@ def _current_values(sub: Submission | None) -> dict[str, Any]:
     return {name: getattr(sub, name) for name in COLUMN_FIELDS.values()}
 
 
+def _check_percentages(row: RowPlan, indicator: Indicator, raw: dict) -> None:
+    """A cell shown as a percentage is read as one only where the figure is a percentage."""
+    for column, (shown, fix) in raw.get("percent", {}).items():
+        if message := misplaced_percentage(column, shown, indicator.unit, indicator.code):
+            row.error(column, f"{message} {fix}")
+
+
 def _plan_row(raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict, lock_new) -> RowPlan:
+    if "ignored" in raw:
+        return RowPlan(raw["row"], "", "", status="ignored", ignored=raw["ignored"])
     row = RowPlan(
         number=raw["row"],
         indicator_code=raw.get("indicator_code", ""),
@@ -413,6 +482,9 @@ def _plan_row(raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict, lock_n
         return row
     row.indicator, row.area = indicator, area
     row.indicator_title, row.area_name = indicator.title, area.name
+    _check_percentages(row, indicator, raw)
+    if row.errors:
+        return row
     data = _typed(raw["fields"])
     if _is_blank(data):
         row.status = "blank"
@@ -489,8 +561,8 @@ def preview_upload(
     )
     plan = None
     try:
-        batch.rows = read_return(content, filename)
-        batch.file_format = "xlsx" if content.startswith(b"PK") else "csv"
+        batch.rows, table = _read(content, filename, period)
+        batch.file_format, batch.encoding = table.file_format, table.encoding
         plan = plan_return(batch.rows, organisation, period, submit)
     except FileRefused as refused:
         batch.status = ImportBatch.Status.INVALID
@@ -713,7 +785,9 @@ def build_template(
         import io
 
         out = io.StringIO()
-        writer = csv.writer(out)
+        # Every text quoted: a ";" in a commentary must survive Calc's import dialog, which
+        # splits at semicolons as well as commas by default.
+        writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
         writer.writerow(RETURN_COLUMNS)
         for row in rows:
             writer.writerow(
@@ -737,7 +811,7 @@ def _xlsx_template(organisation, period, rows) -> bytes:
     book = Workbook()
     notes = book.active
     notes.title = "Instructions"
-    notes.append([f"Quarterly return: {organisation.name}, {period.label}"])
+    notes.append([f"{INSTRUCTIONS_TITLE} {organisation.name}, {period.label}"])
     notes["A1"].font = Font(bold=True, size=14)
     for line in INSTRUCTIONS:
         notes.append([line])

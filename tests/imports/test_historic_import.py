@@ -85,8 +85,9 @@ def test_one_bad_row_refuses_the_whole_file(partnership):
     batch = run(p, long_csv(rows))
     assert batch.status == ImportBatch.Status.INVALID
     assert batch.errors == [
-        "Row 19, column numerator: '12%' has a % sign. Write the percentage as a plain number: "
-        "12 for 12%."
+        "Row 19, column numerator: The cell shows 12%, a percentage, but numerator takes a count "
+        "for crime. If the figure is 0.12, type it as a plain number. Format the cell as a "
+        "plain number, then type the number again."
     ]
     assert not Submission.objects.exists()
     assert not ReportingPeriod.objects.filter(year__lt=2016).exists()
