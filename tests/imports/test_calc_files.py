@@ -7,7 +7,6 @@ uploaded through the upload page and its preview read as the person sees it.
 
 from __future__ import annotations
 
-import html
 import io
 import time
 import zipfile
@@ -16,11 +15,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.importing import read_return
 from indicators.models import ImportBatch, ReportingPeriod, Submission, SubmissionEvent
+
+from .helpers import upload_and_preview
 
 CALC = Path(__file__).parent / "fixtures" / "calc"
 POLICE, COUNCIL = "police.officer", "council.officer"
@@ -35,21 +35,9 @@ def q3(demo) -> ReportingPeriod:
 
 
 def upload(client, period: ReportingPeriod, name: str, username: str = POLICE):
-    """Post the file through the upload page; the batch and the preview page's text."""
     user = User.objects.get(username=username)
-    client.force_login(user)
-    response = client.post(
-        reverse("indicators:import_upload"),
-        {
-            "organisation": user.memberships.get().organisation_id,
-            "period": period.pk,
-            "file": SimpleUploadedFile(name, (CALC / name).read_bytes()),
-        },
-    )
-    assert response.status_code == 302
-    page = client.get(response["Location"])
-    assert page.status_code == 200
-    return ImportBatch.objects.get(), html.unescape(page.content.decode())
+    organisation = user.memberships.get().organisation
+    return upload_and_preview(client, user, organisation, period, name, (CALC / name).read_bytes())
 
 
 def confirm(client, batch: ImportBatch) -> str:

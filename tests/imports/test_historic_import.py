@@ -187,3 +187,47 @@ def test_only_admins_import_history(client, partnership):
     for user in (p.submitter_a, p.approver, p.viewer):
         client.force_login(user)
         assert client.get(reverse("indicators:import_historic")).status_code == 403
+
+
+def test_an_unexpected_error_marks_the_job_failed_never_running(
+    client, partnership, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(historic, "check", broken)
+    client.force_login(partnership.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("indicators:import_historic"),
+            {"file": SimpleUploadedFile("history.csv", long_csv([value()]))},
+        )
+    batch = ImportBatch.objects.get(kind="historic")
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.errors == [historic.FAILED]
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing has been imported from history.csv" in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_a_workbook_with_notes_and_empty_first_cells_under_the_data_is_imported(partnership):
+    """As Calc saves it: a note in column B of a row whose column A is empty."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(OPEN_DATA_COLUMNS)
+    sheet.append([value().get(c) for c in OPEN_DATA_COLUMNS])
+    sheet.append([])
+    sheet.append([None, "Source: police recorded crime", None, None, None, 3000])
+    out = io.BytesIO()
+    book.save(out)
+    batch = run(partnership, out.getvalue(), "history.xlsx")
+    assert batch.status == ImportBatch.Status.APPLIED, batch.errors
+    assert batch.counts == {"created": 1, "unchanged": 0}
+
+
+def test_a_two_digit_year_is_read_within_the_rows_own_quarter(partnership):
+    rows = [value(covered_start="01/04/15", covered_end="30/06/15")]
+    batch = run(partnership, long_csv(rows))
+    assert batch.status == ImportBatch.Status.APPLIED, batch.errors
+    assert str(Submission.objects.get().covered_start) == "2015-04-01"
