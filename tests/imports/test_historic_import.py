@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,8 @@ from indicators import historic
 from indicators.columns import OPEN_DATA_COLUMNS
 from indicators.import_tasks import queue_historic_import, run_historic_import
 from indicators.models import ImportBatch, ReportingPeriod, Submission, SubmissionEvent
+
+CALC = Path(__file__).parent / "fixtures" / "calc"
 
 
 def long_csv(rows: list[dict]) -> bytes:
@@ -231,3 +234,20 @@ def test_a_two_digit_year_is_read_within_the_rows_own_quarter(partnership):
     batch = run(partnership, long_csv(rows))
     assert batch.status == ImportBatch.Status.APPLIED, batch.errors
     assert str(Submission.objects.get().covered_start) == "2015-04-01"
+
+
+@pytest.mark.parametrize("path", sorted(CALC.iterdir()), ids=lambda path: path.name)
+def test_every_calc_saved_file_ends_its_job_with_a_message(
+    client, partnership, django_capture_on_commit_callbacks, path
+):
+    """Return templates are not history: each is refused, none is left running."""
+    client.force_login(partnership.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("indicators:import_historic"),
+            {"file": SimpleUploadedFile(path.name, path.read_bytes())},
+        )
+    batch = ImportBatch.objects.get(kind="historic")
+    assert batch.status == ImportBatch.Status.INVALID
+    assert batch.errors
+    assert client.get(response["Location"]).status_code == 200
