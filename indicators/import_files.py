@@ -125,11 +125,11 @@ class Table:
 
     def message(self, error: CellError) -> str:
         """The cell's message with the fix in the program the file came from."""
-        fixes = FIXES.get(error.fix)
-        return f"{error} {fixes.get(self.program, fixes[''])}" if fixes else str(error)
+        return f"{error} {fix_for(error.fix, self.program)}" if error.fix else str(error)
 
 
 def fix_for(kind: str, program: str) -> str:
+    """How to fix a `kind` of cell (a FIXES key) in `program`, or in any program."""
     fixes = FIXES[kind]
     return fixes.get(program, fixes[""])
 
@@ -423,6 +423,21 @@ def _check_header(header: list[str], columns: list[str], required: set[str]) -> 
         raise FileRefused(problems)
 
 
+def _read_header(raw: Iterator, other_sheets: dict[str, str]) -> list[str]:
+    """The first row holding anything, once it is known not to be another sheet."""
+    for _number, cells in raw:
+        if any(c is not None for c in cells):
+            first = str(cells[0] or "")
+            for words, message in other_sheets.items():
+                if first.startswith(words):
+                    raise FileRefused(message)
+            header = _normalise_header(cells)
+            if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+                raise FileRefused("Separate the columns with commas, not semicolons or tabs.")
+            return header
+    raise FileRefused("The file is empty. Fill in the template and upload it again.")
+
+
 def _summary(cells: list[Any]) -> str:
     """What a passed-over row holds, shortened for the preview."""
     text = ", ".join(plain(c) for c in cells if c is not None)
@@ -469,19 +484,7 @@ def open_table(
     else:
         text, encoding = decode_csv(content)
         raw = _csv_rows(text)
-    header: list[str] | None = None
-    for _number, cells in raw:
-        if any(c is not None for c in cells):
-            first = str(cells[0] or "")
-            for words, message in (other_sheets or {}).items():
-                if first.startswith(words):
-                    raise FileRefused(message)
-            header = _normalise_header(cells)
-            break
-    if header is None:
-        raise FileRefused("The file is empty. Fill in the template and upload it again.")
-    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        raise FileRefused("Separate the columns with commas, not semicolons or tabs.")
+    header = _read_header(raw, other_sheets or {})
     _check_header(header, columns, required)
     limit = max_rows or settings.IMPORT_MAX_ROWS
     table = Table(file_format, header, iter(()), program, encoding)

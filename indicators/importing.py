@@ -119,7 +119,10 @@ INSTRUCTIONS_SAVED = (
 )
 
 
-def _read_cell(column: str, value: Any, window) -> Any:
+Window = tuple[dt.date, dt.date] | None
+
+
+def _read_cell(column: str, value: Any, window: Window) -> Any:
     name = COLUMN_FIELDS[column]
     if name in NUMBER_FIELDS:
         number = parse_decimal(value)
@@ -143,17 +146,21 @@ def _read(content: bytes, filename: str, period: ReportingPeriod | None) -> tupl
         other_sheets={INSTRUCTIONS_TITLE: INSTRUCTIONS_SAVED},
     )
     window = date_window(period.as_quarter) if period else None
-    rows = []
-    for number, cells in table.rows:
-        for ignored_number, text in table.ignored:
-            rows.append({"row": ignored_number, "ignored": text})
+    rows: list[dict] = []
+
+    def passed_over() -> list[dict]:
+        """Rows the table skipped since the last call, in their place in the file."""
+        found = [{"row": number, "ignored": text} for number, text in table.ignored]
         table.ignored.clear()
+        return found
+
+    for number, cells in table.rows:
+        rows += passed_over()
         rows.append(_read_row(table, number, cells, window))
-    rows += [{"row": number, "ignored": text} for number, text in table.ignored]
-    return rows, table
+    return rows + passed_over(), table
 
 
-def _read_row(table: Table, number: int, cells: dict[str, Any], window) -> dict:
+def _read_row(table: Table, number: int, cells: dict[str, Any], window: Window) -> dict:
     row: dict[str, Any] = {"row": number, "fields": {}, "errors": [], "percent": {}}
     for key in ("indicator_code", "area_code", "quarter", "indicator_title", "area_name"):
         try:
@@ -164,18 +171,16 @@ def _read_row(table: Table, number: int, cells: dict[str, Any], window) -> dict:
     for column in COLUMN_FIELDS:
         if column not in table.header:
             continue
+        raw = cells.get(column)
         try:
-            value = row["fields"][COLUMN_FIELDS[column]] = _read_cell(
-                column, cells.get(column), window
-            )
+            value = row["fields"][COLUMN_FIELDS[column]] = _read_cell(column, raw, window)
         except CellError as error:
             row["errors"].append([column, table.message(error)])
             continue
-        raw = cells.get(column)
         if COLUMN_FIELDS[column] in NUMBER_FIELDS and (
             isinstance(raw, Percentage) or str(raw).endswith("%")
         ):
-            # Kept with the fix for the program, for the planner, which knows the unit.
+            # Only the planner knows the unit: it keeps the percentage or names the slip.
             row["percent"][column] = [value, fix_for("percent", table.program)]
     return row
 
