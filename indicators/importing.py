@@ -708,7 +708,7 @@ INSTRUCTIONS = [
     "Fill in the column named in 'what_to_fill': value for a figure entered as it is (a "
     "survey percentage); numerator for a count or a rate (the portal divides by the "
     "population); numerator and denominator for a percentage worked out from them.",
-    "Write numbers as plain digits: 1234, not 1,234; 12.5, not 12.5%.",
+    "Write numbers as plain digits: 1234, not 1,234. A percentage may be typed as 12.5 or 12.5%.",
     "Write dates as 30/09/2016 or 2016-09-30. Leave the covered columns empty when the figure "
     "covers the quarter itself.",
     "Flags (nil_return, provisional, estimated): write yes, or leave empty for no. A nil "
