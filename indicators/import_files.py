@@ -178,6 +178,11 @@ def sniff_format(content: bytes, filename: str = "") -> str:
             "been renamed or damaged: save it from your spreadsheet program as an Excel "
             "Workbook (.xlsx)."
         )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused(
+            "This file is UTF-16 text, as Excel's 'Unicode Text' writes it. Save it again as "
+            "'CSV UTF-8 (Comma delimited)', or upload the .xlsx workbook."
+        )
     if b"\x00" in content[:8192]:
         raise FileRefused(
             "This file is not a spreadsheet: it holds binary data. Upload the .xlsx template "
@@ -490,10 +495,16 @@ def open_table(
     table = Table(file_format, header, iter(()), program, encoding)
 
     def rows():
-        count = 0
+        count = filled = 0
         for number, cells in raw:
             if not any(c is not None for c in cells):
                 continue
+            filled += 1  # notes count too: a million of them must not fill memory
+            if filled > limit:
+                raise FileRefused(
+                    f"The file has more than {limit:,} rows, the most one upload can hold. "
+                    "Split it into smaller files."
+                )
             record = dict(zip(header, cells, strict=False))
             if key_columns and all(record.get(k) is None for k in key_columns):
                 table.ignored.append((number, _summary(cells)))
@@ -508,11 +519,6 @@ def open_table(
             if any(c is not None for c in cells[len(header) :]):
                 raise _beyond_last_column(number, file_format)
             count += 1
-            if count > limit:
-                raise FileRefused(
-                    f"The file has more than {limit:,} rows, the most one upload can hold. "
-                    "Split it into smaller files."
-                )
             yield number, record
         if count == 0:
             raise FileRefused(

@@ -208,6 +208,12 @@ def test_a_damaged_ods_is_refused(client, partnership):
             "damaged: save it from your spreadsheet program as an Excel Workbook (.xlsx).",
         ),
         (
+            "indicator_code\tarea_code\r\n".encode("utf-16"),
+            "return.csv",
+            "This file is UTF-16 text, as Excel's 'Unicode Text' writes it. Save it again as "
+            "'CSV UTF-8 (Comma delimited)', or upload the .xlsx workbook.",
+        ),
+        (
             b"indicator_code,area_code\n",
             "return.ods",
             "This file is named .ods but is not an OpenDocument spreadsheet. It may have been "
@@ -265,3 +271,16 @@ def test_the_csv_template_quotes_every_text_field(partnership):
     )
     assert ',3000,"",' in lines[1]  # figures bare, empty cells as ""
     assert '"Up; down, then up"' in lines[1]
+
+
+def test_rows_of_notes_count_towards_the_row_limit(partnership, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    line = ",".join(["crime", "", "E10000099", "", "2016/17-Q2", "", "", "", "1"])
+    notes = "\n".join(f"note {n}" for n in range(5))
+    content = (",".join(RETURN_COLUMNS) + "\n" + line + "\n" + notes + "\n").encode()
+    batch, _ = preview_upload(
+        content, "r.csv", partnership.org_a, partnership.open_period, partnership.submitter_a
+    )
+    assert batch.errors == [
+        "The file has more than 3 rows, the most one upload can hold. Split it into smaller files."
+    ]
