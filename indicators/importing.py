@@ -441,6 +441,14 @@ def _check_percentages(row: RowPlan, indicator: Indicator, raw: dict) -> None:
     for column, (shown, fix) in raw.get("percent", {}).items():
         if message := misplaced_percentage(column, shown, indicator.unit, indicator.code):
             row.error(column, f"{message} {fix}")
+        elif not 0 <= Decimal(shown) <= 100:
+            # 88.2 typed into a cell already showing % becomes 8820%: say so, once.
+            meant = f"{(Decimal(shown) / 100).normalize():f}"
+            row.error(
+                column,
+                f"The cell shows {shown}%, but a percentage is between 0 and 100. If the "
+                f"figure is {meant}%, clear the cell and type {meant}% with its % sign.",
+            )
 
 
 def _plan_row(raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict, lock_new) -> RowPlan:

@@ -94,7 +94,10 @@ def test_a_cell_showing_8820_percent_is_out_of_range_not_told_to_write_8820(clie
     )  # 88.2 typed into a % cell after the advice: the cell shows 8820%
     batch, page = upload(client, partnership, content, as_council=True)
     assert batch.rows[0]["fields"]["value"] == "8820"
-    assert batch.errors == ["Row 2, column value: A percentage must be between 0 and 100."]
+    assert batch.errors == [
+        "Row 2, column value: The cell shows 8820%, but a percentage is between 0 and 100. If "
+        "the figure is 88.2%, clear the cell and type 88.2% with its % sign."
+    ]
 
 
 def test_a_row_with_an_empty_column_a_is_named_not_a_server_error(client, partnership):
