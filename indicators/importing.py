@@ -451,16 +451,10 @@ def _check_percentages(row: RowPlan, indicator: Indicator, raw: dict) -> None:
             )
 
 
-def _plan_row(raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict, lock_new) -> RowPlan:
-    if "ignored" in raw:
-        return RowPlan(raw["row"], "", "", status="ignored", ignored=raw["ignored"])
-    row = RowPlan(
-        number=raw["row"],
-        indicator_code=raw.get("indicator_code", ""),
-        area_code=raw.get("area_code", ""),
-        indicator_title=raw.get("indicator_title", ""),
-        area_name=raw.get("area_name", ""),
-    )
+def _check_keys(
+    row: RowPlan, raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict
+) -> tuple[Indicator | None, Area | None]:
+    """The row's indicator and area, once the file's codes and quarter are checked."""
     for column, message in raw.get("errors", []):
         row.error(column, message)
     indicator = lookups.indicators.get(row.indicator_code.lower())
@@ -491,6 +485,20 @@ def _plan_row(raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict, lock_n
             f"This row repeats row {seen[key]} (the same indicator and area). Keep one of them.",
         )
     seen.setdefault(key, row.number)
+    return indicator, area
+
+
+def _plan_row(raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict, lock_new) -> RowPlan:
+    if "ignored" in raw:
+        return RowPlan(raw["row"], "", "", status="ignored", ignored=raw["ignored"])
+    row = RowPlan(
+        number=raw["row"],
+        indicator_code=raw.get("indicator_code", ""),
+        area_code=raw.get("area_code", ""),
+        indicator_title=raw.get("indicator_title", ""),
+        area_name=raw.get("area_name", ""),
+    )
+    indicator, area = _check_keys(row, raw, plan, lookups, seen)
     if row.errors:
         return row
     row.indicator, row.area = indicator, area
