@@ -1,10 +1,12 @@
 """The quarterly-return import: template → upload → preview → confirm, all or nothing.
 
 1. `read_return` parses the file into plain rows (JSON, kept on the ImportBatch, so the
-   preview and the confirm may run on different workers).
+   preview and the confirm may run on different workers). A row with neither an area code
+   nor a quarter (a note, a total, a signature under the table) is kept only to be listed
+   as ignored; a cell shown as a percentage is marked, for the planner to check its unit.
 2. `plan_return` checks every row against the portal (ownership, codes, quarter, the locks of
    rule 10, the unit rules of `Indicator.validate_figures`) and works out, per row, new /
-   changed (old → new) / unchanged / blank / error. It reads what it needs in a fixed
+   changed (old → new) / unchanged / blank / error / ignored. It reads what it needs in a fixed
    number of queries, whatever the number of rows. Nothing is written.
 3. `apply_return` re-plans under row locks and, only when nothing has moved since the
    preview and no row has an error, writes every row in one transaction, with the audit
