@@ -159,7 +159,10 @@ def rows(
                     elif inside:
                         return
                     continue
-                if not inside or element.tag != ROW or event != "end":
+                if element.tag != ROW or event != "end":
+                    continue
+                if not inside:
+                    element.clear()  # another sheet's row: keep nothing of it
                     continue
                 repeat = int(element.get(_t("number-rows-repeated"), "1"))
                 values = _row_cells(element, number + 1, percentage, formula)
