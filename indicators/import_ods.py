@@ -55,9 +55,11 @@ def sheet_names(archive: zipfile.ZipFile) -> list[str]:
     names = []
     try:
         with archive.open("content.xml") as stream:
-            for _event, element in iterparse(stream, events=("start",)):
-                if element.tag == SHEET:
+            for event, element in iterparse(stream, events=("start", "end")):
+                if event == "start" and element.tag == SHEET:
                     names.append(element.get(_t("name"), ""))
+                elif event == "end" and element.tag == ROW:
+                    element.clear()  # streamed: only the names are kept
     except (KeyError, ParseError) as error:
         raise OdsError(str(error)) from None
     return names
