@@ -37,6 +37,9 @@ def _o(name: str) -> str:
 
 
 ROW, CELL, COVERED, SHEET = _t("table-row"), _t("table-cell"), _t("covered-table-cell"), _t("table")
+NAME, FORMULA, VALUE_TYPE, VALUE = _t("name"), _t("formula"), _o("value-type"), _o("value")
+REPEAT_COLUMNS, REPEAT_ROWS = _t("number-columns-repeated"), _t("number-rows-repeated")
+SPANS = (_t("number-columns-spanned"), _t("number-rows-spanned"))
 
 
 class OdsError(ValueError):
@@ -55,11 +58,12 @@ def sheet_names(archive: zipfile.ZipFile) -> list[str]:
     names = []
     try:
         with archive.open("content.xml") as stream:
-            for event, element in iterparse(stream, events=("start", "end")):
-                if event == "start" and element.tag == SHEET:
-                    names.append(element.get(_t("name"), ""))
-                elif event == "end" and element.tag == ROW:
+            for _event, element in iterparse(stream, events=("end",)):
+                if element.tag == ROW:
                     element.clear()  # streamed: only the names are kept
+                elif element.tag == SHEET:
+                    names.append(element.get(NAME, ""))
+                    element.clear()
     except (KeyError, ParseError) as error:
         raise OdsError(str(error)) from None
     return names
@@ -96,14 +100,14 @@ def _text(cell) -> str:
 
 def cell_value(cell, percentage: type, formula: type, reference: str) -> Any:
     """The cell as a Python value; `percentage` and `formula` build the reader's markers."""
-    if cell.get(_t("formula")):
-        return formula(reference, cell.get(_t("formula")).removeprefix("of:"))
-    kind = cell.get(_o("value-type"))
+    if cell.get(FORMULA):
+        return formula(reference, cell.get(FORMULA).removeprefix("of:"))
+    kind = cell.get(VALUE_TYPE)
     try:
         if kind in ("float", "currency"):
-            return Decimal(cell.get(_o("value")))
+            return Decimal(cell.get(VALUE))
         if kind == "percentage":
-            return percentage(Decimal(cell.get(_o("value"))) * 100)
+            return percentage(Decimal(cell.get(VALUE)) * 100)
         if kind == "date":
             value = cell.get(_o("date-value"))
             return (
@@ -128,19 +132,20 @@ def _column_letter(index: int) -> str:
 def _row_cells(row, number: int, percentage: type, formula: type) -> list[Any]:
     values: list[Any] = []
     for cell in row:
-        if cell.tag not in (CELL, COVERED):
+        if cell.tag != CELL and cell.tag != COVERED:
             continue
-        repeat = int(cell.get(_t("number-columns-repeated"), "1"))
-        reference = f"{_column_letter(len(values) + 1)}{number}"
-        if (
-            int(cell.get(_t("number-columns-spanned"), "1")) > 1
-            or int(cell.get(_t("number-rows-spanned"), "1")) > 1
+        attributes = cell.attrib
+        repeat = int(attributes.get(REPEAT_COLUMNS, "1"))
+        if not (attributes.get(VALUE_TYPE) or FORMULA in attributes or len(cell)) and not any(
+            span in attributes for span in SPANS
         ):
+            values.extend([None] * max(min(repeat, MAX_COLUMNS - len(values)), 0))
+            continue  # empty, as most cells of a sheet are
+        reference = f"{_column_letter(len(values) + 1)}{number}"
+        if any(int(attributes.get(span, "1")) > 1 for span in SPANS):
             raise Merged(reference)
         value = None if cell.tag == COVERED else cell_value(cell, percentage, formula, reference)
-        if value is None:
-            repeat = min(repeat, MAX_COLUMNS - len(values))
-        values.extend([value] * max(repeat, 0))
+        values.extend([value] * repeat)
     while values and values[-1] is None:
         values.pop()
     return values
@@ -157,7 +162,7 @@ def rows(
             for event, element in iterparse(stream, events=("start", "end")):
                 if element.tag == SHEET:
                     if event == "start":
-                        inside = element.get(_t("name")) == sheet
+                        inside = element.get(NAME) == sheet
                     elif inside:
                         return
                     continue
@@ -166,7 +171,7 @@ def rows(
                 if not inside:
                     element.clear()  # another sheet's row: keep nothing of it
                     continue
-                repeat = int(element.get(_t("number-rows-repeated"), "1"))
+                repeat = int(element.get(REPEAT_ROWS, "1"))
                 values = _row_cells(element, number + 1, percentage, formula)
                 element.clear()
                 if not values:
