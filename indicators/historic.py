@@ -13,8 +13,9 @@ commits).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,11 +31,17 @@ from .import_files import (
     MAX_ERRORS_SHOWN,
     CellError,
     FileRefused,
+    Percentage,
+    Table,
+    date_window,
+    fix_for,
+    misplaced_percentage,
     open_table,
     parse_date,
     parse_decimal,
     parse_flag,
     parse_text,
+    plain,
 )
 from .models import ImportBatch, Indicator, ReportingPeriod, Submission, SubmissionEvent
 from .quarters import Quarter
@@ -57,6 +64,11 @@ VALUE_FIELDS = [
 CHUNK = 1000
 # The open-data CSV prefixes text starting with these with "'" so spreadsheets do not run it.
 NEUTRALISED = ("'=", "'+", "'-", "'@")
+FAILED = (
+    "The import stopped on an error the portal did not expect. Nothing was saved. Try again; "
+    "if it stops again, send the file to the portal's administrators."
+)
+logger = logging.getLogger(__name__)
 
 
 def progress_key(batch_id: int) -> str:
@@ -103,9 +115,18 @@ def _text(value: Any, limit: int) -> str:
     return text[1:] if text.startswith(NEUTRALISED) else text
 
 
-def _read(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    data: dict[str, Any] = {}
+def _window(cells: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """The row's own quarter bounds the dates a two-digit year may mean."""
+    try:
+        return date_window(Quarter.from_code(parse_text(cells.get("quarter"), 20)))
+    except (CellError, ValueError):
+        return None
+
+
+def _read(cells: dict[str, Any], table: Table) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    data: dict[str, Any] = {"percent": {}}
     errors: list[tuple[str, str]] = []
+    window = _window(cells)
     readers: list[tuple[str, str, Callable]] = [
         ("indicator_code", "code", lambda v: parse_text(v, 40).lower()),
         ("area_code", "area", lambda v: parse_text(v, 20).upper()),
@@ -113,8 +134,8 @@ def _read(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]
         ("value", "value", parse_decimal),
         ("numerator", "numerator", parse_decimal),
         ("denominator", "denominator", parse_decimal),
-        ("covered_start", "covered_start", parse_date),
-        ("covered_end", "covered_end", parse_date),
+        ("covered_start", "covered_start", lambda v: parse_date(v, window)),
+        ("covered_end", "covered_end", lambda v: parse_date(v, window)),
         ("covered_label", "covered_label", lambda v: _text(v, 60)),
         ("nil_return", "is_nil_return", parse_flag),
         ("provisional", "is_provisional", parse_flag),
@@ -127,7 +148,11 @@ def _read(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]
         try:
             data[name] = reader(cells.get(column))
         except CellError as error:
-            errors.append((column, str(error)))
+            errors.append((column, table.message(error)))
+        if isinstance(data.get(name), Percentage):
+            shown = plain(data[name]).rstrip("%")
+            data["percent"][column] = (shown, fix_for("percent", table.program))
+            data[name] = Decimal(data[name])
     comparisons, comparison_errors = read_comparisons(cells)
     return {**data, **comparisons}, errors + comparison_errors
 
@@ -158,6 +183,9 @@ def _check(data: dict, lookups: Lookups, seen: set, today: dt.date) -> list[tupl
     version = Decimal(1) if data.get("version") is None else data["version"]
     if version < 1 or version != version.to_integral():
         errors.append(("revision", "The revision is a whole number, 1 or more."))
+    for column, (shown, fix) in data["percent"].items() if indicator else ():
+        if message := misplaced_percentage(column, shown, indicator.unit, indicator.code):
+            errors.append((column, f"{message} {fix}"))
     if errors:
         return errors
     data["version"] = int(version)
@@ -198,11 +226,16 @@ def _check(data: dict, lookups: Lookups, seen: set, today: dt.date) -> list[tupl
     return errors
 
 
-def _rows(batch: ImportBatch) -> Iterator[tuple[int, dict[str, Any]]]:
-    table = open_table(
-        bytes(batch.content), batch.filename, OPEN_DATA_COLUMNS, REQUIRED, sheet_names=("Data",)
+def _table(batch: ImportBatch) -> Table:
+    """The file's rows; notes and totals under the data (no area, no quarter) are skipped."""
+    return open_table(
+        bytes(batch.content),
+        batch.filename,
+        OPEN_DATA_COLUMNS,
+        REQUIRED,
+        sheet_names=("Data",),
+        key_columns=("area_code", "quarter"),
     )
-    return table.rows
 
 
 @dataclass
@@ -218,9 +251,10 @@ def check(batch: ImportBatch, lookups: Lookups, report: Callable[[int], None]) -
     outcome = Outcome(errors=[])
     seen: set = set()
     today = timezone.localdate()
-    for number, cells in _rows(batch):
+    table = _table(batch)
+    for number, cells in table.rows:
         outcome.rows += 1
-        data, errors = _read(cells)
+        data, errors = _read(cells, table)
         if not errors:
             errors = _check(data, lookups, seen, today)
         for column, message in errors:
@@ -275,9 +309,10 @@ def write(batch: ImportBatch, lookups: Lookups, actor, report: Callable[[int], N
         )
         pending.clear()
 
-    for _number, cells in _rows(batch):
+    table = _table(batch)
+    for _number, cells in table.rows:
         outcome.rows += 1
-        data, _ = _read(cells)
+        data, _ = _read(cells, table)
         _check(data, lookups, set(), dt.date.max)  # fills in the key and the version
         indicator_id, area_id, quarter = data["key"]
         if data["key"] in lookups.held:
@@ -343,6 +378,11 @@ def run(batch: ImportBatch, actor=None) -> ImportBatch:
     except FileRefused as refused:
         batch.errors = refused.messages
         batch.status = ImportBatch.Status.INVALID
+    except Exception:
+        # Whatever the file did, the job ends: a batch left "running" would wait for ever.
+        logger.exception("Historic import %s failed", batch.pk)
+        batch.errors = [FAILED]
+        batch.status = ImportBatch.Status.FAILED
     batch.finished_at = timezone.now()
     batch.content = b"" if batch.status == ImportBatch.Status.APPLIED else batch.content
     batch.save()

@@ -1,12 +1,18 @@
-"""Reading uploaded spreadsheets safely: the bad-file defences shared by every import.
+"""Reading uploaded spreadsheets safely, as spreadsheet programs really save them.
 
-A file is judged by its content, not its name: an XLSX is a zip holding a workbook, a CSV
-is UTF-8 text. Size, row and uncompressed-size limits are settings. The zip is inspected
-before openpyxl opens it (a zip bomb must not be inflated), and sheets are read with
-`read_only=True`, streaming rows, so a large historic file never sits in memory as cells.
-Cell values come out as plain Python values; the typed parsers below turn them into
-figures, dates and flags, each refusing what a spreadsheet user commonly gets wrong with a
-message that says how to write it.
+A file is judged by its content, not its name: an XLSX is a zip holding a workbook, an ODS
+a zip holding an OpenDocument spreadsheet, a CSV is text (UTF-8, or Windows-1252 as Excel
+and Calc on Windows write it). Size, row and uncompressed-size limits are settings. The
+zip is inspected before it is opened (a zip bomb must not be inflated), and sheets are
+streamed row by row, so a large historic file never sits in memory as cells.
+
+What programs write that a person did not mean as data is passed over: blank rows (Calc
+writes some down to row 1,048,576 after rows are deleted, and the sheet's declared size
+is never trusted), notes and totals under the table (listed as ignored), comments,
+AutoFilter and empty drawing parts. Macros, embedded objects, links to other workbooks and
+pictures are refused. Cell values come out as plain Python values; the typed parsers below
+turn them into figures, dates and flags, each refusing what a person commonly gets wrong
+with a message that says what the cell holds and how to fix it in their program.
 """
 
 from __future__ import annotations
@@ -17,25 +23,61 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 
+from . import import_ods
+from .quarters import Quarter, british_date
+
 ZIP_SIGNATURE = b"PK\x03\x04"
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
+NAMES = (".xlsx", ".ods", ".csv", ".xls")
 # A real workbook rarely compresses better than this; a zip bomb does by orders of magnitude.
 MAX_COMPRESSION_RATIO = 150
-# Zip members a plain workbook holds. Macros, embedded objects and external links are refused.
-ALLOWED_MEMBERS = re.compile(
-    r"^(\[Content_Types\]\.xml|_rels/[^/]*\.rels|docProps/[^/]+\.xml|customXml/.+"
-    r"|xl/(workbook\.xml|styles\.xml|sharedStrings\.xml|calcChain\.xml|metadata\.xml"
-    r"|_rels/[^/]+\.rels|theme/[^/]+\.xml|worksheets/[^/]+\.xml|worksheets/_rels/[^/]+\.rels"
-    r"|printerSettings/[^/]+\.bin|persons/[^/]+\.xml|tables/[^/]+\.xml))$"
-)
+# Parts a spreadsheet may hold that are refused, in the words a person knows them by.
+# Everything else (comments, AutoFilter's empty drawings, themes, thumbnails) is accepted.
+REFUSED_PARTS = [
+    (re.compile(r"(^|/)vbaProject|^Basic/|^Scripts/", re.I), "macros"),
+    (
+        re.compile(r"^xl/(embeddings|activeX)/|oleObject|^Object \d+/|^ObjectReplacements/", re.I),
+        "embedded objects",
+    ),
+    (re.compile(r"^xl/externalLinks/", re.I), "links to other workbooks"),
+    (re.compile(r"^xl/media/|^Pictures/", re.I), "pictures"),
+]
 MAX_ERRORS_SHOWN = 200
 NUMBER_HELP = "Write numbers as plain digits, like 1234 or 12.5."
+EXCEL, CALC = "Excel", "LibreOffice Calc"
+# How to fix a cell in the program the file came from; "" when the program is unknown.
+FIXES = {
+    "formula": {
+        EXCEL: "In Excel, copy the cells, then use Paste Special → Values.",
+        CALC: "In LibreOffice Calc, copy the cells, then use Edit → Paste Special → Paste "
+        "Only Values.",
+        "": "Copy the cells, then paste values only.",
+    },
+    "separator": {
+        EXCEL: "In Excel, format the cell as Number without 'Use 1000 Separator'.",
+        CALC: "In LibreOffice Calc, use Format → Cells → Numbers and untick 'Thousands separator'.",
+        "": "Format the cell as a plain number, without a thousands separator.",
+    },
+    "percent": {
+        EXCEL: "In Excel, format the cell as Number (Home → Number Format), then type the "
+        "number again.",
+        CALC: "In LibreOffice Calc, format the cell as Number (Format → Cells → Numbers), "
+        "then type the number again.",
+        "": "Format the cell as a plain number, then type the number again.",
+    },
+    "date": {
+        EXCEL: "In Excel, format the cell as a Date showing the year in full (14/03/2012).",
+        CALC: "In LibreOffice Calc, type the date year first, like 2016-09-30: Calc then "
+        "keeps the year in full when it saves.",
+        "": "Type the date year first, like 2016-09-30, so the year is kept in full.",
+    },
+}
 
 
 class FileRefused(Exception):
@@ -47,7 +89,26 @@ class FileRefused(Exception):
 
 
 class CellError(ValueError):
-    """A cell that cannot be read as what its column holds."""
+    """A cell that cannot be read as what its column holds; `fix` names a FIXES entry."""
+
+    def __init__(self, message: str, fix: str = ""):
+        self.fix = fix
+        super().__init__(message)
+
+
+class Percentage(Decimal):
+    """A number the cell shows as a percentage, as shown: 88.2 for a cell showing 88.2%."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell holding a formula: refused in a row of data, harmless in a total under it."""
+
+    reference: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass
@@ -57,6 +118,20 @@ class Table:
     file_format: str
     header: list[str]
     rows: Iterator[tuple[int, dict[str, Any]]]
+    program: str = ""  # EXCEL, CALC, or "" when the file does not say
+    encoding: str = ""  # a CSV's text encoding
+    # (row number, what it holds) of rows that are not data, filled in as rows are read.
+    ignored: list[tuple[int, str]] = field(default_factory=list)
+
+    def message(self, error: CellError) -> str:
+        """The cell's message with the fix in the program the file came from."""
+        return f"{error} {fix_for(error.fix, self.program)}" if error.fix else str(error)
+
+
+def fix_for(kind: str, program: str) -> str:
+    """How to fix a `kind` of cell (a FIXES key) in `program`, or in any program."""
+    fixes = FIXES[kind]
+    return fixes.get(program, fixes[""])
 
 
 def human_size(size: int) -> str:
@@ -74,15 +149,15 @@ def check_size(size: int) -> None:
 
 
 def sniff_format(content: bytes, filename: str = "") -> str:
-    """'xlsx' or 'csv', judged by content; the name must agree with it."""
+    """'xlsx', 'ods' or 'csv', judged by content (a zip is checked whole); the name must agree."""
     check_size(len(content))
     if not content.strip():
         raise FileRefused("The file is empty. Fill in the template and upload it again.")
     name = filename.lower()
-    if name and not name.endswith((".xlsx", ".csv")):
+    if name and not name.endswith(NAMES):
         raise FileRefused(
-            "Upload an Excel workbook (.xlsx) or a CSV file (.csv). Other kinds of file "
-            "cannot be read."
+            "Upload an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods) or a CSV "
+            "file (.csv). Other kinds of file cannot be read."
         )
     if content.startswith(OLE_SIGNATURE):
         raise FileRefused(
@@ -93,13 +168,20 @@ def sniff_format(content: bytes, filename: str = "") -> str:
         if name.endswith(".csv"):
             raise FileRefused(
                 "This file is named .csv but holds a workbook. Save it as CSV, or upload it "
-                "with its .xlsx name."
+                "with its .xlsx or .ods name."
             )
-        return "xlsx"
-    if name.endswith(".xlsx"):
+        return _package_format(check_zip(content))
+    if name.endswith((".xlsx", ".ods", ".xls")):
+        kind = "an OpenDocument spreadsheet" if name.endswith(".ods") else "an Excel workbook"
         raise FileRefused(
-            "This file is named .xlsx but is not an Excel workbook. It may have been renamed "
-            "or damaged: save it from your spreadsheet program as an Excel Workbook (.xlsx)."
+            f"This file is named {name[name.rindex('.') :]} but is not {kind}. It may have "
+            "been renamed or damaged: save it from your spreadsheet program as an Excel "
+            "Workbook (.xlsx)."
+        )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused(
+            "This file is UTF-16 text, as Excel's 'Unicode Text' writes it. Save it again as "
+            "'CSV UTF-8 (Comma delimited)', or upload the .xlsx workbook."
         )
     if b"\x00" in content[:8192]:
         raise FileRefused(
@@ -109,7 +191,21 @@ def sniff_format(content: bytes, filename: str = "") -> str:
     return "csv"
 
 
+def _package_format(archive: zipfile.ZipFile) -> str:
+    names = set(archive.namelist())
+    if "xl/workbook.xml" in names and "[Content_Types].xml" in names:
+        return "xlsx"
+    if "content.xml" in names and "mimetype" in names:
+        if archive.read("mimetype").strip() == import_ods.MIMETYPE:
+            return "ods"
+    raise FileRefused(
+        "This file is a zip archive but not a spreadsheet workbook. Upload the .xlsx template "
+        "or a CSV file."
+    )
+
+
 def check_zip(content: bytes) -> zipfile.ZipFile:
+    """The workbook's zip, once its sizes and parts are safe to read."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
@@ -118,12 +214,7 @@ def check_zip(content: bytes) -> zipfile.ZipFile:
             "This file is not a readable Excel workbook: it may be damaged. Save it again "
             "from your spreadsheet program as an Excel Workbook (.xlsx)."
         ) from None
-    names = {m.filename for m in members}
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise FileRefused(
-            "This file is a zip archive but not an Excel workbook. Upload the .xlsx template "
-            "or a CSV file."
-        )
+    _package_format(archive)
     unpacked = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
     if unpacked > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
@@ -137,21 +228,25 @@ def check_zip(content: bytes) -> zipfile.ZipFile:
             "This workbook is compressed far more than a spreadsheet would be, as a 'zip "
             "bomb' is. It is refused. Save the data again from your spreadsheet program."
         )
-    unexpected = sorted(n for n in names if not ALLOWED_MEMBERS.match(n) and not n.endswith("/"))
-    if unexpected:
-        shown = ", ".join(unexpected[:5]) + (" …" if len(unexpected) > 5 else "")
+    found = [
+        (words, m.filename)
+        for m in members
+        if not m.filename.endswith("/")
+        for pattern, words in REFUSED_PARTS
+        if pattern.search(m.filename)
+    ]
+    if found:
+        kinds = list(dict.fromkeys(words for words, _ in found))
+        parts = ", ".join(name for _, name in found[:5]) + (" …" if len(found) > 5 else "")
         raise FileRefused(
-            "This workbook holds parts a plain spreadsheet does not (macros, embedded objects, "
-            f"links, drawings or pictures): {shown}. Copy the data into the template and "
-            "upload that."
+            f"This workbook holds {_and(kinds)} ({parts}), which a return must not carry. "
+            "Copy the figures into a fresh template and upload that."
         )
     return archive
 
 
-def _sheet_member(archive: zipfile.ZipFile, sheet) -> str | None:
-    """The zip member holding a read-only worksheet's XML."""
-    path = (getattr(sheet, "_worksheet_path", "") or "").lstrip("/")
-    return path if path in archive.namelist() else None
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[str]:
@@ -164,6 +259,141 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[str]:
             found += [m.decode() for m in re.findall(rb'<mergeCell ref="([A-Z0-9:]+)"', data)]
             tail = data[-64:]
     return sorted(set(found))
+
+
+def _merged_refused(sheet: str, ranges: list[str]) -> FileRefused:
+    return FileRefused(
+        f"The sheet '{sheet}' has merged cells ({', '.join(ranges[:5])}). Unmerge them so "
+        "each figure has its own cell, and upload again."
+    )
+
+
+def _choose_sheet(names: list[str], wanted: tuple[str, ...]) -> str:
+    chosen = next((n for n in wanted if n in names), None)
+    return chosen or next((n for n in names if n.lower() != "instructions"), names[0])
+
+
+def _xlsx_program(archive: zipfile.ZipFile) -> str:
+    try:
+        app = archive.read("docProps/app.xml")
+    except KeyError:
+        return ""
+    if b"LibreOffice" in app or b"OpenOffice" in app:
+        return CALC
+    return EXCEL if b"Microsoft Excel" in app else ""
+
+
+def _xlsx_value(cell, number: int) -> Any:
+    value = cell.value
+    if value is None:
+        return None
+    reference = f"{cell.column_letter}{number}"
+    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value[:1] == "="):
+        return Formula(reference, str(value))
+    if not isinstance(value, str | int | float | bool | dt.date | dt.datetime | dt.time):
+        return Formula(reference, "")  # an array formula or a data table
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if "%" in (cell.number_format or ""):
+            # Stored as 0.882, shown as 88.2%: the person typed and sees 88.2.
+            return Percentage(Decimal(str(value)) * 100)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def _xlsx_rows(content: bytes, sheet_names: tuple[str, ...]) -> tuple[str, Iterator]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    archive = check_zip(content)
+    try:
+        book = openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=False, keep_links=False
+        )
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise FileRefused(
+            "This workbook cannot be read: it may be damaged. Save it again from your "
+            "spreadsheet program as an Excel Workbook (.xlsx)."
+        ) from None
+    chosen = _choose_sheet(book.sheetnames, sheet_names)
+    sheet = book[chosen]
+    member = (getattr(sheet, "_worksheet_path", "") or "").lstrip("/")
+    if member in archive.namelist() and (merged := _merged_ranges(archive, member)):
+        book.close()
+        raise _merged_refused(chosen, merged)
+    # The declared size ("A1:S1048576" once Calc has deleted rows) is not trusted: without
+    # it openpyxl yields the rows the sheet holds, with an empty tuple for each gap.
+    sheet.reset_dimensions()
+
+    def generate():
+        try:
+            for number, row in enumerate(sheet.iter_rows(), start=1):
+                if row:
+                    yield number, [_xlsx_value(cell, number) for cell in row]
+        finally:
+            book.close()
+
+    return _xlsx_program(archive), generate()
+
+
+def _ods_rows(content: bytes, sheet_names: tuple[str, ...]) -> tuple[str, Iterator]:
+    archive = check_zip(content)
+    damaged = FileRefused(
+        "This OpenDocument spreadsheet cannot be read: it may be damaged. Save it again from "
+        "your spreadsheet program."
+    )
+    try:
+        names = import_ods.sheet_names(archive)
+    except import_ods.OdsError:
+        raise damaged from None
+    if not names:
+        raise damaged
+    chosen = _choose_sheet(names, sheet_names)
+
+    def generate():
+        try:
+            yield from import_ods.rows(archive, chosen, Percentage, Formula)
+        except import_ods.Merged as merged:
+            raise _merged_refused(chosen, [merged.reference]) from None
+        except import_ods.OdsError:
+            raise damaged from None
+
+    return import_ods.program(archive), generate()
+
+
+WINDOWS_1252 = "Windows-1252"
+
+
+def decode_csv(content: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 with or without its BOM, else Windows-1252 (Excel's
+    'CSV (Comma delimited)' and Calc's default on Windows)."""
+    try:
+        return content.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252"), WINDOWS_1252
+    except UnicodeDecodeError:
+        raise FileRefused(
+            "This CSV file's text is neither UTF-8 nor Windows-1252, so its letters cannot "
+            "be read. In your spreadsheet program choose 'Save as' and 'CSV UTF-8', or "
+            "upload the .xlsx template."
+        ) from None
+
+
+def _csv_rows(text: str) -> Iterator:
+    if "\x00" in text:
+        raise FileRefused("This file is not a spreadsheet: it holds binary data.")
+    reader = csv.reader(io.StringIO(text, newline=""))
+
+    def generate():
+        try:
+            for number, row in enumerate(reader, start=1):
+                yield number, [c.strip() or None for c in row]
+        except csv.Error as error:
+            raise FileRefused(f"This CSV file cannot be read: {error}.") from None
+
+    return generate()
 
 
 def _normalise_header(cells: list[Any]) -> list[str]:
@@ -198,88 +428,38 @@ def _check_header(header: list[str], columns: list[str], required: set[str]) -> 
         raise FileRefused(problems)
 
 
-def _cell_value(cell) -> Any:
-    value = cell.value
-    if value is None:
-        return None
-    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value[:1] == "="):
-        raise FileRefused(
-            f"Cell {cell.coordinate} holds a formula. Replace formulas with their values "
-            "(copy, then paste values only) and upload again."
-        )
-    if not isinstance(value, str | int | float | bool | dt.date | dt.datetime | dt.time):
-        raise FileRefused(
-            f"Cell {cell.coordinate} holds a formula. Replace formulas with their values "
-            "(copy, then paste values only) and upload again."
-        )
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if "%" in (cell.number_format or ""):
-            # Shown as 12% but stored as 0.12: say so rather than store the wrong figure.
-            return f"{(Decimal(str(value)) * 100).normalize():f}%"
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+def _read_header(raw: Iterator, other_sheets: dict[str, str]) -> list[str]:
+    """The first row holding anything, once it is known not to be another sheet."""
+    for _number, cells in raw:
+        if any(c is not None for c in cells):
+            first = str(cells[0] or "")
+            for words, message in other_sheets.items():
+                if first.startswith(words):
+                    raise FileRefused(message)
+            header = _normalise_header(cells)
+            if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+                raise FileRefused("Separate the columns with commas, not semicolons or tabs.")
+            return header
+    raise FileRefused("The file is empty. Fill in the template and upload it again.")
 
 
-def _xlsx_rows(content: bytes, sheet_names: tuple[str, ...]) -> tuple[list[Any], Iterator]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    archive = check_zip(content)
-    try:
-        book = openpyxl.load_workbook(
-            io.BytesIO(content), read_only=True, data_only=False, keep_links=False
-        )
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise FileRefused(
-            "This workbook cannot be read: it may be damaged. Save it again from your "
-            "spreadsheet program as an Excel Workbook (.xlsx)."
-        ) from None
-    names = book.sheetnames
-    chosen = next((n for n in sheet_names if n in names), None)
-    if chosen is None:
-        chosen = next((n for n in names if n.lower() != "instructions"), names[0])
-    sheet = book[chosen]
-    member = _sheet_member(archive, sheet)
-    if member:
-        merged = _merged_ranges(archive, member)
-        if merged:
-            raise FileRefused(
-                f"The sheet '{chosen}' has merged cells ({', '.join(merged[:5])}). Unmerge "
-                "them so each figure has its own cell, and upload again."
-            )
-
-    def generate():
-        try:
-            for row in sheet.iter_rows():
-                yield row[0].row if row else None, [_cell_value(c) for c in row]
-        finally:
-            book.close()
-
-    return chosen, generate()
+def _summary(cells: list[Any]) -> str:
+    """What a passed-over row holds, shortened for the preview."""
+    text = ", ".join(plain(c) for c in cells if c is not None)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _csv_rows(content: bytes) -> Iterator:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRefused(
-            "This file is not a CSV file in UTF-8 text. In your spreadsheet program choose "
-            "'Save as' and 'CSV UTF-8', or upload the .xlsx template."
-        ) from None
-    if "\x00" in text:
-        raise FileRefused("This file is not a spreadsheet: it holds binary data.")
-    reader = csv.reader(io.StringIO(text, newline=""))
-
-    def generate():
-        try:
-            for number, row in enumerate(reader, start=1):
-                yield number, [c.strip() or None for c in row]
-        except csv.Error as error:
-            raise FileRefused(f"This CSV file cannot be read: {error}.") from None
-
-    return generate()
+def _beyond_last_column(number: int, file_format: str) -> FileRefused:
+    why = (
+        " This happens when a text holding a comma or semicolon was split into two cells as "
+        "the CSV was opened: open the template again and tick only 'Comma' as the separator."
+        if file_format == "csv"
+        else ""
+    )
+    return FileRefused(
+        f"Row {number} has values beyond the last column with a heading. Remove them, or give "
+        f"the column a heading from the template.{why}"
+    )
 
 
 def open_table(
@@ -289,111 +469,190 @@ def open_table(
     required: set[str],
     sheet_names: tuple[str, ...] = (),
     max_rows: int | None = None,
+    key_columns: tuple[str, ...] = (),
+    other_sheets: dict[str, str] | None = None,
 ) -> Table:
-    """Check the file and its header; stream its non-blank data rows.
+    """Check the file and its header; stream its data rows.
 
-    Raises FileRefused for the file as a whole, at once for what the header shows and
-    while iterating for what only the rows show (a formula, too many rows).
+    A row with none of `key_columns` filled in (a note, a total, a signature under the
+    table) is not data: it is recorded in `Table.ignored` and skipped, formulas and all.
+    `other_sheets` maps the first words of another sheet of the template to the message
+    for a file that holds that sheet instead. Raises FileRefused for the file as a whole,
+    at once for what the header shows and while iterating for what only the rows show.
     """
     file_format = sniff_format(content, filename)
+    program, encoding = "", ""
     if file_format == "xlsx":
-        _, raw = _xlsx_rows(content, sheet_names)
+        program, raw = _xlsx_rows(content, sheet_names)
+    elif file_format == "ods":
+        program, raw = _ods_rows(content, sheet_names)
     else:
-        raw = _csv_rows(content)
-    header: list[str] | None = None
-    for _number, cells in raw:
-        if any(c is not None for c in cells):
-            header = _normalise_header(cells)
-            break
-    if header is None:
-        raise FileRefused("The file is empty. Fill in the template and upload it again.")
-    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        raise FileRefused("Separate the columns with commas, not semicolons or tabs.")
+        text, encoding = decode_csv(content)
+        raw = _csv_rows(text)
+    header = _read_header(raw, other_sheets or {})
     _check_header(header, columns, required)
     limit = max_rows or settings.IMPORT_MAX_ROWS
+    table = Table(file_format, header, iter(()), program, encoding)
 
     def rows():
-        count = 0
+        count = filled = 0
         for number, cells in raw:
             if not any(c is not None for c in cells):
                 continue
-            extra = [i + 1 for i, c in enumerate(cells[len(header) :]) if c is not None]
-            if extra:
-                raise FileRefused(
-                    f"Row {number} has values beyond the last column with a heading. Remove "
-                    "them, or give the column a heading from the template."
-                )
-            count += 1
-            if count > limit:
+            filled += 1  # notes count too: a million of them must not fill memory
+            if filled > limit:
                 raise FileRefused(
                     f"The file has more than {limit:,} rows, the most one upload can hold. "
                     "Split it into smaller files."
                 )
-            yield number, dict(zip(header, cells, strict=False))
+            record = dict(zip(header, cells, strict=False))
+            if key_columns and all(record.get(k) is None for k in key_columns):
+                table.ignored.append((number, _summary(cells)))
+                continue
+            formula = next((c for c in cells if isinstance(c, Formula)), None)
+            if formula:
+                raise FileRefused(
+                    f"Cell {formula.reference} holds a formula"
+                    + (f" ({formula.text})" if formula.text else "")
+                    + f". Replace formulas with their values. {fix_for('formula', program)}"
+                )
+            if any(c is not None for c in cells[len(header) :]):
+                raise _beyond_last_column(number, file_format)
+            count += 1
+            yield number, record
         if count == 0:
             raise FileRefused(
                 "The file has headings but no rows of figures. Fill in the rows and upload it "
                 "again."
             )
 
-    return Table(file_format=file_format, header=header, rows=rows())
+    table.rows = rows()
+    return table
 
 
-# Typed cell parsers. Each raises CellError with a message that says how to write the value.
+# Typed cell parsers. Each raises CellError with a message that says what the cell holds
+# and how to write it.
 
-_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _SEPARATED = re.compile(r"^-?\d{1,3}([, ]\d{3})+(\.\d+)?$")
+_PERCENT = re.compile(r"^-?\d+(\.\d+)?$")
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0"}
 
 
+def _percentage_text(text: str) -> Percentage:
+    """'88.2%' or '88.20%' as a CSV holds a percent-formatted cell: the percentage 88.2."""
+    number = text.rstrip("%").strip()
+    if not _PERCENT.match(number):
+        raise CellError(f"'{text}' is not a number. {NUMBER_HELP}")
+    return Percentage(number)
+
+
 def parse_decimal(value: Any) -> Decimal | None:
+    """A figure; a Percentage when the cell showed a % sign (checked by the caller)."""
     if value is None or value == "":
         return None
     if isinstance(value, bool) or isinstance(value, dt.date | dt.time):
-        raise CellError(f"'{value}' is not a number. {NUMBER_HELP}")
-    if isinstance(value, int | float):
+        raise CellError(f"'{plain(value)}' is not a number. {NUMBER_HELP}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int | float):
         number = Decimal(str(value))
     else:
         text = str(value).strip()
         if text.endswith("%"):
+            number = _percentage_text(text)
+        elif _SEPARATED.match(text) or "," in text:
+            plain_text = text.replace(",", "").replace(" ", "")
             raise CellError(
-                f"'{text}' has a % sign. Write the percentage as a plain number: "
-                f"{text.rstrip('%').strip()} for {text}."
+                f"'{text}' has a thousands separator. Write it as {plain_text}.", "separator"
             )
-        if _SEPARATED.match(text) or "," in text:
-            plain = text.replace(",", "").replace(" ", "")
-            raise CellError(f"'{text}' has a thousands separator. Write it as {plain}.")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise CellError(f"'{text}' is not a number. {NUMBER_HELP}") from None
+        else:
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise CellError(f"'{text}' is not a number. {NUMBER_HELP}") from None
     if not number.is_finite():
         raise CellError(f"'{value}' is not a number. {NUMBER_HELP}")
     if number.as_tuple().exponent < -4 and number != number.quantize(Decimal("0.0001")):
-        raise CellError(f"'{value}' has more than 4 decimal places.")
+        raise CellError(f"'{plain(number)}' has more than 4 decimal places.")
     if abs(number) >= Decimal("1e12"):
-        raise CellError(f"'{value}' is too large.")
+        raise CellError(f"'{plain(number)}' is too large.")
+    if isinstance(number, Percentage):
+        return Percentage(number.normalize())
     return number
 
 
-def parse_date(value: Any) -> dt.date | None:
+def misplaced_percentage(column: str, shown: str, unit: str, code: str) -> str | None:
+    """Why a cell shown as a percentage (like '88.2') cannot stand in `column`, if it cannot.
+
+    Only a percentage indicator's value is a percentage; a count or a rate shown with a %
+    sign is a formatting slip, and reading it as shown would store a figure 100 times off.
+    """
+    if column == "value" and unit == "percentage":
+        return None
+    takes = (
+        "a count" if column != "value" else f"a {unit.replace('_', ' ')}".replace("1000", "1,000")
+    )
+    number = f"{(Decimal(shown) / 100).normalize():f}"
+    return (
+        f"The cell shows {shown}%, a percentage, but {column} takes {takes} for {code}. If "
+        f"the figure is {number}, type it as a plain number."
+    )
+
+
+# How far back a date with a two-digit year may reach: lagged figures cover earlier years.
+DATE_WINDOW_YEARS = 5
+
+
+def date_window(quarter: Quarter) -> tuple[dt.date, dt.date]:
+    """The dates a figure for `quarter` can cover; a two-digit year is read within them."""
+    start = quarter.start
+    return start.replace(year=start.year - DATE_WINDOW_YEARS), quarter.end
+
+
+def _two_digit_year(text: str, day: dt.date, window: tuple[dt.date, dt.date] | None) -> dt.date:
+    if window and window[0] <= day <= window[1]:
+        return day
+    where = (
+        f"falls outside the dates this file can cover ({british_date(window[0])} to "
+        f"{british_date(window[1])})"
+        if window
+        else "may be meant for another century"
+    )
+    raise CellError(
+        f"'{text}' has a two-digit year: read as {british_date(day)}, it {where}. Check the "
+        "date and write its year in full.",
+        "date",
+    )
+
+
+def parse_date(value: Any, window: tuple[dt.date, dt.date] | None = None) -> dt.date | None:
+    """A date; a day-first date with a two-digit year is read as 20xx within `window`."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        raise CellError(
+            f"The cell holds the number {plain(value)}, not a date. Format the cell as a date, "
+            "or write the date like 30/09/2016 or 2016-09-30."
+        )
     text = str(value).strip()
+    iso, day_first = _ISO.match(text), _DAY_FIRST.match(text)
+    if not (iso or day_first):
+        raise CellError(f"'{text}' is not a date. Write dates like 30/09/2016 or 2016-09-30.")
+    year, month, day = (
+        (iso[1], iso[2], iso[3]) if iso else (day_first[3], day_first[2], day_first[1])
+    )
     try:
-        if match := _ISO.match(text):
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
-        if match := _DAY_FIRST.match(text):
-            return dt.date(int(match[3]), int(match[2]), int(match[1]))
+        date = dt.date(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day))
     except ValueError:
         raise CellError(f"'{text}' is not a real date.") from None
-    raise CellError(f"'{text}' is not a date. Write dates like 30/09/2016 or 2016-09-30.")
+    return _two_digit_year(text, date, window) if len(year) == 2 else date
 
 
 def parse_flag(value: Any) -> bool:
@@ -412,6 +671,8 @@ def parse_flag(value: Any) -> bool:
 def parse_text(value: Any, max_length: int) -> str:
     if value is None:
         return ""
+    if isinstance(value, Decimal):
+        value = plain(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
@@ -426,6 +687,8 @@ def plain(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Percentage):
+        return f"{Decimal(value).normalize():f}%"
     if isinstance(value, Decimal):
         text = f"{value.normalize():f}"
         return text

@@ -58,7 +58,8 @@ class ReturnChoiceForm(forms.Form):
 class UploadForm(ReturnChoiceForm):
     file = forms.FileField(
         label="Filled-in template",
-        help_text="An Excel workbook (.xlsx) or a CSV file, made from the template.",
+        help_text="The template saved as an Excel workbook (.xlsx), an OpenDocument "
+        "spreadsheet (.ods, LibreOffice Calc's own format) or a CSV file.",
     )
     submit = forms.TypedChoiceField(
         label="When the figures are imported",
@@ -216,8 +217,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 class HistoricUploadForm(forms.Form):
     file = forms.FileField(
         label="Historic approved values",
-        help_text="A CSV file or Excel workbook with the open-data columns, one row per "
-        "indicator, area and quarter.",
+        help_text="A CSV file, Excel workbook or OpenDocument spreadsheet with the open-data "
+        "columns, one row per indicator, area and quarter.",
     )
 
     def clean_file(self):

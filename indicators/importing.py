@@ -1,10 +1,12 @@
 """The quarterly-return import: template → upload → preview → confirm, all or nothing.
 
 1. `read_return` parses the file into plain rows (JSON, kept on the ImportBatch, so the
-   preview and the confirm may run on different workers).
+   preview and the confirm may run on different workers). A row with neither an area code
+   nor a quarter (a note, a total, a signature under the table) is kept only to be listed
+   as ignored; a cell shown as a percentage is marked, for the planner to check its unit.
 2. `plan_return` checks every row against the portal (ownership, codes, quarter, the locks of
    rule 10, the unit rules of `Indicator.validate_figures`) and works out, per row, new /
-   changed (old → new) / unchanged / blank / error. It reads what it needs in a fixed
+   changed (old → new) / unchanged / blank / error / ignored. It reads what it needs in a fixed
    number of queries, whatever the number of rows. Nothing is written.
 3. `apply_return` re-plans under row locks and, only when nothing has moved since the
    preview and no row has an error, writes every row in one transaction, with the audit
@@ -32,6 +34,11 @@ from .columns import parse_status
 from .import_files import (
     CellError,
     FileRefused,
+    Percentage,
+    Table,
+    date_window,
+    fix_for,
+    misplaced_percentage,
     open_table,
     parse_date,
     parse_decimal,
@@ -107,13 +114,26 @@ class ImportRefused(Exception):
 # 1. Reading the file.
 
 
-def _read_cell(column: str, value: Any) -> Any:
+IGNORED = "ignored: not a row of the return"
+INSTRUCTIONS_TITLE = "Quarterly return:"  # the first words of the template's Instructions sheet
+INSTRUCTIONS_SAVED = (
+    "This CSV file holds the template's Instructions sheet, not its figures: you saved the "
+    "Instructions sheet; save the Return sheet as CSV. A CSV file keeps only the sheet that "
+    "was showing: open the workbook, click the 'Return' tab at the bottom, then save as CSV "
+    "again (or upload the .xlsx workbook itself)."
+)
+
+
+Window = tuple[dt.date, dt.date] | None
+
+
+def _read_cell(column: str, value: Any, window: Window) -> Any:
     name = COLUMN_FIELDS[column]
     if name in NUMBER_FIELDS:
         number = parse_decimal(value)
         return None if number is None else f"{number:f}"
     if name in DATE_FIELDS:
-        day = parse_date(value)
+        day = parse_date(value, window)
         return day.isoformat() if day else None
     if name in FLAG_FIELDS:
         return parse_flag(value)
@@ -122,29 +142,62 @@ def _read_cell(column: str, value: Any) -> Any:
     return parse_text(value, TEXT_LIMITS.get(name, 10000))
 
 
-def read_return(content: bytes, filename: str) -> list[dict]:
-    """Parse a filled-in template into JSON rows; raises FileRefused for the whole file."""
+def _read(content: bytes, filename: str, period: ReportingPeriod | None) -> tuple[list, Table]:
     table = open_table(
-        content, filename, RETURN_COLUMNS, REQUIRED_COLUMNS, sheet_names=(SHEET_NAME,)
+        content,
+        filename,
+        RETURN_COLUMNS,
+        REQUIRED_COLUMNS,
+        sheet_names=(SHEET_NAME,),
+        key_columns=("area_code", "quarter"),
+        other_sheets={INSTRUCTIONS_TITLE: INSTRUCTIONS_SAVED},
     )
-    rows = []
+    window = date_window(period.as_quarter) if period else None
+    rows: list[dict] = []
+
+    def passed_over() -> list[dict]:
+        """Rows the table skipped since the last call, in their place in the file."""
+        found = [{"row": number, "ignored": text} for number, text in table.ignored]
+        table.ignored.clear()
+        return found
+
     for number, cells in table.rows:
-        row: dict[str, Any] = {"row": number, "fields": {}, "errors": []}
-        for key in ("indicator_code", "area_code", "quarter", "indicator_title", "area_name"):
-            try:
-                row[key] = parse_text(cells.get(key), 400)
-            except CellError as error:
-                row[key] = ""
-                row["errors"].append([key, str(error)])
-        for column in COLUMN_FIELDS:
-            if column not in table.header:
-                continue
-            try:
-                row["fields"][COLUMN_FIELDS[column]] = _read_cell(column, cells.get(column))
-            except CellError as error:
-                row["errors"].append([column, str(error)])
-        rows.append(row)
-    return rows
+        rows += passed_over()
+        rows.append(_read_row(table, number, cells, window))
+    return rows + passed_over(), table
+
+
+def _read_row(table: Table, number: int, cells: dict[str, Any], window: Window) -> dict:
+    row: dict[str, Any] = {"row": number, "fields": {}, "errors": [], "percent": {}}
+    for key in ("indicator_code", "area_code", "quarter", "indicator_title", "area_name"):
+        try:
+            row[key] = parse_text(cells.get(key), 400)
+        except CellError as error:
+            row[key] = ""
+            row["errors"].append([key, table.message(error)])
+    for column in COLUMN_FIELDS:
+        if column not in table.header:
+            continue
+        raw = cells.get(column)
+        try:
+            value = row["fields"][COLUMN_FIELDS[column]] = _read_cell(column, raw, window)
+        except CellError as error:
+            row["errors"].append([column, table.message(error)])
+            continue
+        if COLUMN_FIELDS[column] in NUMBER_FIELDS and (
+            isinstance(raw, Percentage) or str(raw).endswith("%")
+        ):
+            # Only the planner knows the unit: it keeps the percentage or names the slip.
+            row["percent"][column] = [value, fix_for("percent", table.program)]
+    return row
+
+
+def read_return(content: bytes, filename: str, period: ReportingPeriod | None = None) -> list:
+    """Parse a filled-in template into JSON rows; raises FileRefused for the whole file.
+
+    Rows that are not part of the return (notes, totals) come back as {"row", "ignored"}.
+    """
+    return _read(content, filename, period)[0]
 
 
 def _typed(fields: dict[str, Any]) -> dict[str, Any]:
@@ -174,9 +227,10 @@ class RowPlan:
     area_code: str
     indicator_title: str = ""
     area_name: str = ""
-    status: str = "unchanged"  # new / changed / unchanged / blank / error
+    status: str = "unchanged"  # new / changed / unchanged / blank / error / ignored
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    ignored: str = ""  # what a row that is not part of the return holds
     submit: bool = False
     indicator: Indicator | None = None
     area: Area | None = None
@@ -186,6 +240,10 @@ class RowPlan:
     def error(self, column: str, message: str) -> None:
         self.errors.append((column, message))
         self.status = "error"
+
+    @property
+    def ignored_message(self) -> str:
+        return f"{IGNORED} ({self.ignored})" if self.ignored else ""
 
     @property
     def change_list(self) -> list[tuple[str, str, str]]:
@@ -208,7 +266,15 @@ class ReturnPlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        found = {"new": 0, "changed": 0, "unchanged": 0, "blank": 0, "error": 0, "submit": 0}
+        found = {
+            "new": 0,
+            "changed": 0,
+            "unchanged": 0,
+            "blank": 0,
+            "error": 0,
+            "ignored": 0,
+            "submit": 0,
+        }
         for row in self.rows:
             found[row.status] += 1
             found["submit"] += row.submit
@@ -310,6 +376,7 @@ class _Lookups:
 
 def _lookups(rows: list[dict], period: ReportingPeriod, lock: bool) -> _Lookups:
     """Everything planning reads, in seven queries whatever the number of rows."""
+    rows = [r for r in rows if "ignored" not in r]
     codes = {r.get("indicator_code", "").lower() for r in rows}
     indicators = {
         ind.code.lower(): ind
@@ -385,14 +452,25 @@ def _current_values(sub: Submission | None) -> dict[str, Any]:
     return {name: getattr(sub, name) for name in COLUMN_FIELDS.values()}
 
 
-def _plan_row(raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict, lock_new) -> RowPlan:
-    row = RowPlan(
-        number=raw["row"],
-        indicator_code=raw.get("indicator_code", ""),
-        area_code=raw.get("area_code", ""),
-        indicator_title=raw.get("indicator_title", ""),
-        area_name=raw.get("area_name", ""),
-    )
+def _check_percentages(row: RowPlan, indicator: Indicator, raw: dict) -> None:
+    """A cell shown as a percentage is read as one only where the figure is a percentage."""
+    for column, (shown, fix) in raw.get("percent", {}).items():
+        if message := misplaced_percentage(column, shown, indicator.unit, indicator.code):
+            row.error(column, f"{message} {fix}")
+        elif not 0 <= Decimal(shown) <= 100:
+            # 88.2 typed into a cell already showing % becomes 8820%: say so, once.
+            meant = f"{(Decimal(shown) / 100).normalize():f}"
+            row.error(
+                column,
+                f"The cell shows {shown}%, but a percentage is between 0 and 100. If the "
+                f"figure is {meant}%, clear the cell and type {meant}% with its % sign.",
+            )
+
+
+def _check_keys(
+    row: RowPlan, raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict
+) -> tuple[Indicator | None, Area | None]:
+    """The row's indicator and area, once the file's codes and quarter are checked."""
     for column, message in raw.get("errors", []):
         row.error(column, message)
     indicator = lookups.indicators.get(row.indicator_code.lower())
@@ -423,10 +501,27 @@ def _plan_row(raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict, lock_n
             f"This row repeats row {seen[key]} (the same indicator and area). Keep one of them.",
         )
     seen.setdefault(key, row.number)
+    return indicator, area
+
+
+def _plan_row(raw: dict, plan: ReturnPlan, lookups: _Lookups, seen: dict, lock_new) -> RowPlan:
+    if "ignored" in raw:
+        return RowPlan(raw["row"], "", "", status="ignored", ignored=raw["ignored"])
+    row = RowPlan(
+        number=raw["row"],
+        indicator_code=raw.get("indicator_code", ""),
+        area_code=raw.get("area_code", ""),
+        indicator_title=raw.get("indicator_title", ""),
+        area_name=raw.get("area_name", ""),
+    )
+    indicator, area = _check_keys(row, raw, plan, lookups, seen)
     if row.errors:
         return row
     row.indicator, row.area = indicator, area
     row.indicator_title, row.area_name = indicator.title, area.name
+    _check_percentages(row, indicator, raw)
+    if row.errors:
+        return row
     data = _typed(raw["fields"])
     if _is_blank(data):
         row.status = "blank"
@@ -503,8 +598,8 @@ def preview_upload(
     )
     plan = None
     try:
-        batch.rows = read_return(content, filename)
-        batch.file_format = "xlsx" if content.startswith(b"PK") else "csv"
+        batch.rows, table = _read(content, filename, period)
+        batch.file_format, batch.encoding = table.file_format, table.encoding
         plan = plan_return(batch.rows, organisation, period, submit)
     except FileRefused as refused:
         batch.status = ImportBatch.Status.INVALID
@@ -645,7 +740,7 @@ INSTRUCTIONS = [
     "Fill in the column named in 'what_to_fill': value for a figure entered as it is (a "
     "survey percentage); numerator for a count or a rate (the portal divides by the "
     "population); numerator and denominator for a percentage worked out from them.",
-    "Write numbers as plain digits: 1234, not 1,234; 12.5, not 12.5%.",
+    "Write numbers as plain digits: 1234, not 1,234. A percentage may be typed as 12.5 or 12.5%.",
     "Write dates as 30/09/2016 or 2016-09-30. Leave the covered columns empty when the figure "
     "covers the quarter itself.",
     "Flags (nil_return, provisional, estimated): write yes, or leave empty for no. A nil "
@@ -735,7 +830,9 @@ def build_template(
         import io
 
         out = io.StringIO()
-        writer = csv.writer(out)
+        # Every text quoted: a ";" in a commentary must survive Calc's import dialog, which
+        # splits at semicolons as well as commas by default.
+        writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC)
         writer.writerow(RETURN_COLUMNS)
         for row in rows:
             writer.writerow(
@@ -759,7 +856,7 @@ def _xlsx_template(organisation, period, rows) -> bytes:
     book = Workbook()
     notes = book.active
     notes.title = "Instructions"
-    notes.append([f"Quarterly return: {organisation.name}, {period.label}"])
+    notes.append([f"{INSTRUCTIONS_TITLE} {organisation.name}, {period.label}"])
     notes["A1"].font = Font(bold=True, size=14)
     for line in INSTRUCTIONS:
         notes.append([line])

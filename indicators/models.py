@@ -999,6 +999,9 @@ class ImportBatch(models.Model):
     )
     filename = models.CharField(max_length=255, blank=True)
     file_format = models.CharField(max_length=10, blank=True)
+    encoding = models.CharField(
+        max_length=20, blank=True, help_text="The text encoding a CSV file was read in."
+    )
     content = models.BinaryField(blank=True, default=b"", editable=False)
     rows = models.JSONField(
         default=list, blank=True, help_text="The parsed rows of a quarterly return."

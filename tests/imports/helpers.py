@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from indicators.importing import RETURN_COLUMNS
+from indicators.models import ImportBatch
 
 
 def fill_xlsx(content: bytes, values: dict[tuple[str, str], dict]) -> bytes:
@@ -48,3 +52,20 @@ def csv_bytes(rows: list[dict], header: list[str] | None = None) -> bytes:
 
 def row(code="crime", area="E07000991", quarter="2016/17-Q2", **values) -> dict:
     return {"indicator_code": code, "area_code": area, "quarter": quarter, **values}
+
+
+def upload_and_preview(client, user, organisation, period, name: str, content: bytes):
+    """Post a file through the upload page as `user`; the batch and the preview's text."""
+    client.force_login(user)
+    response = client.post(
+        reverse("indicators:import_upload"),
+        {
+            "organisation": organisation.pk,
+            "period": period.pk,
+            "file": SimpleUploadedFile(name, content),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return ImportBatch.objects.latest("created_at"), html.unescape(page.content.decode())

@@ -44,7 +44,11 @@ GOOD_ROW = ["crime", "", "E10000099", "", "2016/17-Q2", "", "", None, 3000]
 @pytest.mark.parametrize(
     "content, filename, message",
     [
-        (b"%PDF-1.4 a report", "report.pdf", "Upload an Excel workbook (.xlsx) or a CSV file"),
+        (
+            b"%PDF-1.4 a report",
+            "report.pdf",
+            "Upload an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods) or a CSV file",
+        ),
         (PNG, "return.xlsx", "This file is named .xlsx but is not an Excel workbook."),
         (PNG, "return.csv", "This file is not a spreadsheet: it holds binary data."),
         (
@@ -65,7 +69,7 @@ GOOD_ROW = ["crime", "", "E10000099", "", "2016/17-Q2", "", "", None, 3000]
             "These columns are missing: numerator, denominator.",
         ),
         (b"Name,Figure\nx,1\n", "return.csv", "These columns are missing: indicator_code"),
-        ("café,valeur".encode("latin-1"), "return.csv", "not a CSV file in UTF-8 text"),
+        (b"caf\x81,valeur\n", "return.csv", "text is neither UTF-8 nor Windows-1252"),
         (
             b"indicator_code;area_code;quarter\ncrime;E1;Q2\n",
             "return.csv",
@@ -116,30 +120,26 @@ def test_formulas_are_refused(partnership):
     content = xlsx([["crime", "", "E10000099", "", "2016/17-Q2", "", "", None, "=1000+2000"]])
     errors = refused(partnership, content, "return.xlsx")
     assert errors == [
-        "Cell I2 holds a formula. Replace formulas with their values (copy, then paste values "
-        "only) and upload again."
+        "Cell I2 holds a formula (=1000+2000). Replace formulas with their values. In Excel, "
+        "copy the cells, then use Paste Special → Values."
     ]
 
 
-def test_a_cell_formatted_as_a_percentage_is_refused(partnership):
+def test_a_percent_formatted_count_is_refused_with_the_number_it_holds(partnership):
     book = Workbook()
     sheet = book.active
     sheet.title = "Return"
     sheet.append(RETURN_COLUMNS)
-    sheet.append(["survey", "", "E10000099", "", "2016/17-Q2", "", "", 0.12])
-    sheet["H2"].number_format = "0%"
+    sheet.append(["crime", "", "E10000099", "", "2016/17-Q2", "", "", None, 30])
+    sheet["I2"].number_format = "0%"
     out = io.BytesIO()
     book.save(out)
-    batch, plan = preview_upload(
-        out.getvalue(),
-        "r.xlsx",
-        partnership.org_b,
-        partnership.open_period,
-        partnership.submitter_b,
-    )
-    assert ("value", "'12%' has a % sign. Write the percentage as a plain number: 12 for 12%.") in (
-        plan.rows[0].errors
-    )
+    errors = refused(partnership, out.getvalue(), "r.xlsx")
+    assert errors == [
+        "Row 2, column numerator: The cell shows 3000%, a percentage, but numerator takes a "
+        "count for crime. If the figure is 30, type it as a plain number. In Excel, format the "
+        "cell as Number (Home → Number Format), then type the number again."
+    ]
 
 
 def test_dates_typed_as_text_are_read_or_refused(partnership):
@@ -158,7 +158,11 @@ def test_numbers_typed_with_separators_in_a_workbook_are_refused(partnership):
         content, "r.xlsx", partnership.org_a, partnership.open_period, partnership.submitter_a
     )
     assert plan.rows[0].errors == [
-        ("numerator", "'3,000' has a thousands separator. Write it as 3000.")
+        (
+            "numerator",
+            "'3,000' has a thousands separator. Write it as 3000. In Excel, format the cell "
+            "as Number without 'Use 1000 Separator'.",
+        )
     ]
 
 
@@ -208,8 +212,8 @@ def test_a_zip_that_is_not_a_workbook_is_refused(partnership):
         archive.writestr("readme.txt", "hello")
     errors = refused(partnership, out.getvalue(), "return.xlsx")
     assert errors == [
-        "This file is a zip archive but not an Excel workbook. Upload the .xlsx template or a "
-        "CSV file."
+        "This file is a zip archive but not a spreadsheet workbook. Upload the .xlsx template "
+        "or a CSV file."
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,8 @@ from indicators import historic
 from indicators.columns import OPEN_DATA_COLUMNS
 from indicators.import_tasks import queue_historic_import, run_historic_import
 from indicators.models import ImportBatch, ReportingPeriod, Submission, SubmissionEvent
+
+CALC = Path(__file__).parent / "fixtures" / "calc"
 
 
 def long_csv(rows: list[dict]) -> bytes:
@@ -85,8 +88,9 @@ def test_one_bad_row_refuses_the_whole_file(partnership):
     batch = run(p, long_csv(rows))
     assert batch.status == ImportBatch.Status.INVALID
     assert batch.errors == [
-        "Row 19, column numerator: '12%' has a % sign. Write the percentage as a plain number: "
-        "12 for 12%."
+        "Row 19, column numerator: The cell shows 12%, a percentage, but numerator takes a count "
+        "for crime. If the figure is 0.12, type it as a plain number. Format the cell as a "
+        "plain number, then type the number again."
     ]
     assert not Submission.objects.exists()
     assert not ReportingPeriod.objects.filter(year__lt=2016).exists()
@@ -247,3 +251,64 @@ def test_only_admins_import_history(client, partnership):
     for user in (p.submitter_a, p.approver, p.viewer):
         client.force_login(user)
         assert client.get(reverse("indicators:import_historic")).status_code == 403
+
+
+def test_an_unexpected_error_marks_the_job_failed_never_running(
+    client, partnership, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(historic, "check", broken)
+    client.force_login(partnership.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("indicators:import_historic"),
+            {"file": SimpleUploadedFile("history.csv", long_csv([value()]))},
+        )
+    batch = ImportBatch.objects.get(kind="historic")
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.errors == [historic.FAILED]
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing has been imported from history.csv" in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_a_workbook_with_notes_and_empty_first_cells_under_the_data_is_imported(partnership):
+    """As Calc saves it: a note in column B of a row whose column A is empty."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(OPEN_DATA_COLUMNS)
+    sheet.append([value().get(c) for c in OPEN_DATA_COLUMNS])
+    sheet.append([])
+    sheet.append([None, "Source: police recorded crime", None, None, None, 3000])
+    out = io.BytesIO()
+    book.save(out)
+    batch = run(partnership, out.getvalue(), "history.xlsx")
+    assert batch.status == ImportBatch.Status.APPLIED, batch.errors
+    assert batch.counts == {"created": 1, "unchanged": 0}
+
+
+def test_a_two_digit_year_is_read_within_the_rows_own_quarter(partnership):
+    rows = [value(covered_start="01/04/15", covered_end="30/06/15")]
+    batch = run(partnership, long_csv(rows))
+    assert batch.status == ImportBatch.Status.APPLIED, batch.errors
+    assert str(Submission.objects.get().covered_start) == "2015-04-01"
+
+
+@pytest.mark.parametrize("path", sorted(CALC.iterdir()), ids=lambda path: path.name)
+def test_every_calc_saved_file_ends_its_job_with_a_message(
+    client, partnership, django_capture_on_commit_callbacks, path
+):
+    """Return templates are not history: each is refused, none is left running."""
+    client.force_login(partnership.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("indicators:import_historic"),
+            {"file": SimpleUploadedFile(path.name, path.read_bytes())},
+        )
+    batch = ImportBatch.objects.get(kind="historic")
+    assert batch.status == ImportBatch.Status.INVALID
+    assert batch.errors
+    assert client.get(response["Location"]).status_code == 200

@@ -70,7 +70,8 @@ def test_a_bad_file_exits_non_zero_with_the_error_list(partnership, tmp_path):
             stdout=StringIO(),
         )
     assert err.getvalue().splitlines() == [
-        "Row 2, column numerator: '1,000' has a thousands separator. Write it as 1000.",
+        "Row 2, column numerator: '1,000' has a thousands separator. Write it as 1000. Format "
+        "the cell as a plain number, without a thousands separator.",
         "Row 3, column indicator_code: survey is reported by Council B, not Police A: you "
         "cannot import its figures.",
     ]

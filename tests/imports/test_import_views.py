@@ -66,7 +66,7 @@ def test_the_csv_template_downloads(client, partnership):
         {"organisation": p.org_a.pk, "period": p.open_period.pk, "format": "csv"},
     )
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("indicator_code,indicator_title,area_code")
+    assert lines[0].startswith('"indicator_code","indicator_title","area_code"')
     assert len(lines) == 4
 
 

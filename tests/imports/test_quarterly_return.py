@@ -207,7 +207,7 @@ def test_a_batch_is_applied_once(partnership):
             "'1,234' has a thousands separator. Write it as 1234.",
         ),
         ({"numerator": "1 234"}, "numerator", "thousands separator"),
-        ({"numerator": "12%"}, "numerator", "'12%' has a % sign."),
+        ({"numerator": "12%"}, "numerator", "The cell shows 12%, a percentage, but numerator"),
         ({"numerator": "lots"}, "numerator", "'lots' is not a number."),
         (
             {"covered_start": "Sept 2016"},
