@@ -1,0 +1,50 @@
+"""Small middlewares for session lifetime and caching of private pages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+LAST_SEEN_KEY = "portal_last_seen"
+# Record activity at most once a minute, so reading pages does not write the session each time.
+SESSION_TOUCH_INTERVAL = 60
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign out a session left idle for SESSION_IDLE_TIMEOUT seconds.
+
+    SESSION_COOKIE_AGE bounds a session from sign-in; this bounds the gap between requests,
+    so a browser left open on a shared office computer does not stay signed in all day.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+            elif last_seen is None or now - last_seen >= SESSION_TOUCH_INTERVAL:
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """A page shown to a signed-in user may hold unpublished figures: no shared cache (a
+    proxy, or the browser's back button after sign-out) may keep it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
