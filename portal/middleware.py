@@ -11,15 +11,18 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 LAST_SEEN_KEY = "portal_last_seen"
+STARTED_KEY = "portal_session_started"
 # Record activity at most once a minute, so reading pages does not write the session each time.
 SESSION_TOUCH_INTERVAL = 60
 
 
 class SessionIdleTimeoutMiddleware:
-    """Sign out a session left idle for SESSION_IDLE_TIMEOUT seconds.
+    """Sign out a session left idle for SESSION_IDLE_TIMEOUT seconds, and any session
+    SESSION_COOKIE_AGE seconds after it began, however busy.
 
-    SESSION_COOKIE_AGE bounds a session from sign-in; this bounds the gap between requests,
-    so a browser left open on a shared office computer does not stay signed in all day.
+    The idle limit means a browser left open on a shared office computer does not stay
+    signed in all day; the absolute one that a stolen session cookie does not last for ever
+    (Django's own cookie age restarts whenever the session is saved, so it is not enough).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -29,7 +32,9 @@ class SessionIdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
-            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+            started = request.session.setdefault(STARTED_KEY, now)
+            idle = last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            if idle or now - started > settings.SESSION_COOKIE_AGE:
                 logout(request)
             elif last_seen is None or now - last_seen >= SESSION_TOUCH_INTERVAL:
                 request.session[LAST_SEEN_KEY] = now

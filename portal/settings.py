@@ -138,16 +138,13 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy every request comes from the proxy's address, so the pair above
-# would lock the account for everyone. Set TRUSTED_PROXY_COUNT to the number of proxies in
-# front of the portal (1 for a single nginx or load balancer): the client's address is then
-# read from X-Forwarded-For, counting that many hops from the right, which the client cannot
-# forge. Leave it 0 when the portal is reached directly (X-Forwarded-For is then ignored).
+# would lock the account for everyone. Set TRUSTED_PROXY_COUNT to the number of reverse
+# proxies in front of the portal (1 for a single nginx or load balancer), each appending the
+# address it saw to X-Forwarded-For: the client's address is then the entry that many places
+# from the right, which the client cannot forge (anything it sends itself sits further left).
+# Leave it 0 when the portal is reached directly: X-Forwarded-For is then ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_PROXY_ORDER = "right-most"
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 
 # Password-reset requests: at most this many per hour for one address and for one client,
 # so the form cannot be used to flood an inbox or to probe for accounts.
