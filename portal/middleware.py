@@ -16,6 +16,13 @@ STARTED_KEY = "portal_session_started"
 SESSION_TOUCH_INTERVAL = 60
 
 
+def stamp_session(sender, request: HttpRequest, user, **kwargs) -> None:
+    """At sign-in, start both clocks (saved with the login itself, so no extra write)."""
+    now = int(time.time())
+    request.session[STARTED_KEY] = now
+    request.session[LAST_SEEN_KEY] = now
+
+
 class SessionIdleTimeoutMiddleware:
     """Sign out a session left idle for SESSION_IDLE_TIMEOUT seconds, and any session
     SESSION_COOKIE_AGE seconds after it began, however busy.

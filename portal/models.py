@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+
+# An area code appears in URLs: letters, digits, dashes and underscores only (ONS codes such
+# as E10000018 fit), so a stray character in an address is "not found", never an error.
+AREA_CODE_REGEX = r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}"
+
+
+def is_area_code(text: str | None) -> bool:
+    return bool(text) and re.fullmatch(AREA_CODE_REGEX, text) is not None
 
 
 class Organisation(models.Model):
@@ -87,7 +98,15 @@ class Area(models.Model):
 
     name = models.CharField(max_length=120)
     code = models.CharField(
-        max_length=20, unique=True, help_text="ONS code, e.g. E10000018 for Leicestershire."
+        max_length=20,
+        unique=True,
+        help_text="ONS code, e.g. E10000018 for Leicestershire.",
+        validators=[
+            RegexValidator(
+                rf"^{AREA_CODE_REGEX}\Z",
+                "Use letters, digits, dashes and underscores only, as in E10000018.",
+            )
+        ],
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
     parent = models.ForeignKey(

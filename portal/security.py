@@ -9,14 +9,14 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address, for the login lockout and the reset throttle.
 
     Each of the TRUSTED_PROXY_COUNT proxies appends the address it saw to X-Forwarded-For,
     so the client is that many entries from the right; entries further left are whatever the
     client chose to send and are never trusted.
     """
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR") or None
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
@@ -35,7 +35,7 @@ def _count(key: str) -> int:
         return 1
 
 
-def password_reset_allowed(email: str, ip: str) -> bool:
+def password_reset_allowed(email: str, ip: str | None) -> bool:
     """True while neither the address nor the client has asked too often this hour.
 
     Counting the address asked for, whether or not an account has it, keeps the answer the
