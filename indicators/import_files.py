@@ -34,6 +34,13 @@ ALLOWED_MEMBERS = re.compile(
     r"|_rels/[^/]+\.rels|theme/[^/]+\.xml|worksheets/[^/]+\.xml|worksheets/_rels/[^/]+\.rels"
     r"|printerSettings/[^/]+\.bin|persons/[^/]+\.xml|tables/[^/]+\.xml))$"
 )
+# Spreadsheet programs never write a DTD; one in an upload is an entity-expansion or
+# external-entity attack on the parser (openpyxl also parses through defusedxml).
+XML_DECLARATIONS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
 MAX_ERRORS_SHOWN = 200
 NUMBER_HELP = "Write numbers as plain digits, like 1234 or 12.5."
 
@@ -137,6 +144,7 @@ def check_zip(content: bytes) -> zipfile.ZipFile:
             "This workbook is compressed far more than a spreadsheet would be, as a 'zip "
             "bomb' is. It is refused. Save the data again from your spreadsheet program."
         )
+    _refuse_xml_declarations(archive, members)
     unexpected = sorted(n for n in names if not ALLOWED_MEMBERS.match(n) and not n.endswith("/"))
     if unexpected:
         shown = ", ".join(unexpected[:5]) + (" …" if len(unexpected) > 5 else "")
@@ -146,6 +154,26 @@ def check_zip(content: bytes) -> zipfile.ZipFile:
             "upload that."
         )
     return archive
+
+
+def _refuse_xml_declarations(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Read each XML part in chunks (its size is already bounded) looking for a DTD."""
+    overlap = max(len(m) for m in XML_DECLARATIONS)
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        tail = b""
+        with archive.open(member) as part:
+            while chunk := part.read(1 << 16):
+                window = tail + chunk
+                if any(marker in window for marker in XML_DECLARATIONS):
+                    raise FileRefused(
+                        f"This workbook's part {member.filename} declares XML entities "
+                        "(a DOCTYPE), which spreadsheet programs never write and which can "
+                        "be used to attack the server. It is refused: save the data again "
+                        "from your spreadsheet program as an Excel Workbook (.xlsx)."
+                    )
+                tail = window[-overlap:]
 
 
 def _sheet_member(archive: zipfile.ZipFile, sheet) -> str | None:
@@ -202,7 +230,9 @@ def _cell_value(cell) -> Any:
     value = cell.value
     if value is None:
         return None
-    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value[:1] == "="):
+    # A formula is a cell of type "f"; text that merely starts with "=" (a commentary the
+    # template wrote as text) is kept as it is.
+    if getattr(cell, "data_type", None) == "f":
         raise FileRefused(
             f"Cell {cell.coordinate} holds a formula. Replace formulas with their values "
             "(copy, then paste values only) and upload again."
