@@ -164,3 +164,37 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.year}: {self.population:,}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to the partnership's set-up, and when: opening, closing and re-dating a
+    quarter, overrides and publication. (A submission's own history is its events.)"""
+
+    class Action(models.TextChoices):
+        PERIOD_OPENED = "period_opened", "Quarter opened"
+        DEADLINE_CHANGED = "deadline_changed", "Deadline changed"
+        PERIOD_CLOSED = "period_closed", "Quarter closed"
+        OVERRIDE_SET = "override_set", "Override set"
+        OVERRIDE_CLEARED = "override_cleared", "Override cleared"
+        PUBLISHED = "published", "Quarter published"
+
+    action = models.CharField(max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField(max_length=300, help_text="What was acted on, as a person reads it.")
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["action", "at"], name="audit_action_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.subject} by {self.actor or 'system'}"
+
+    @classmethod
+    def record(cls, action: str, actor, subject: str, **details) -> AuditEntry:
+        """Write one entry; `details` must be JSON-ready (pass dates as ISO text)."""
+        return cls.objects.create(action=action, actor=actor, subject=subject, details=details)
