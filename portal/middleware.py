@@ -6,12 +6,21 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 LAST_SEEN_KEY = "portal_last_seen"
 STARTED_KEY = "portal_session_started"
+SIGNED_OUT_IDLE = (
+    "You were signed out because you had not used the portal for a while. "
+    "Sign in again to continue."
+)
+SIGNED_OUT_EXPIRED = (
+    "You were signed out because your session had reached its time limit. "
+    "Sign in again to continue."
+)
 # Record activity at most once a minute, so reading pages does not write the session each time.
 SESSION_TOUCH_INTERVAL = 60
 
@@ -43,6 +52,7 @@ class SessionIdleTimeoutMiddleware:
             idle = last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT
             if idle or now - started > settings.SESSION_COOKIE_AGE:
                 logout(request)
+                messages.info(request, SIGNED_OUT_IDLE if idle else SIGNED_OUT_EXPIRED)
             elif last_seen is None or now - last_seen >= SESSION_TOUCH_INTERVAL:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

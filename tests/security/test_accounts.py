@@ -85,8 +85,10 @@ def test_an_idle_session_is_signed_out(client, partnership, settings):
     session = client.session
     session[LAST_SEEN_KEY] = int(time.time()) - 2 * 60 * 60 - 1
     session.save()
-    response = client.get("/submissions/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    response = client.get("/submissions/", follow=True)
+    assert response.redirect_chain[0][0].startswith("/accounts/login/")
+    assert not response.context["user"].is_authenticated
+    assert "You were signed out because you had not used the portal" in response.content.decode()
 
 
 def test_an_active_session_stays_signed_in(client, partnership):
