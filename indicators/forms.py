@@ -360,6 +360,8 @@ class OverrideForm(forms.Form):
         validators=[_limit(REASON_LIMIT)],
         error_messages={"required": "Give the reason for the override."},
     )
+    # When the page was loaded: an override set by someone else since is a conflict.
+    loaded_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)

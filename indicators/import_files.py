@@ -48,6 +48,13 @@ REFUSED_PARTS = [
     (re.compile(r"^xl/externalLinks/", re.I), "links to other workbooks"),
     (re.compile(r"^xl/media/|^Pictures/", re.I), "pictures"),
 ]
+# Spreadsheet programs never write a DTD; one in an upload is an entity-expansion or
+# external-entity attack on the parser (openpyxl also parses through defusedxml).
+XML_DECLARATIONS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
 MAX_ERRORS_SHOWN = 200
 NUMBER_HELP = "Write numbers as plain digits, like 1234 or 12.5."
 EXCEL, CALC = "Excel", "LibreOffice Calc"
@@ -228,6 +235,7 @@ def check_zip(content: bytes) -> zipfile.ZipFile:
             "This workbook is compressed far more than a spreadsheet would be, as a 'zip "
             "bomb' is. It is refused. Save the data again from your spreadsheet program."
         )
+    _refuse_xml_declarations(archive, members)
     found = [
         (words, m.filename)
         for m in members
@@ -247,6 +255,26 @@ def check_zip(content: bytes) -> zipfile.ZipFile:
 
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _refuse_xml_declarations(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Read each XML part in chunks (its size is already bounded) looking for a DTD."""
+    overlap = max(len(m) for m in XML_DECLARATIONS)
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        tail = b""
+        with archive.open(member) as part:
+            while chunk := part.read(1 << 16):
+                window = tail + chunk
+                if any(marker in window for marker in XML_DECLARATIONS):
+                    raise FileRefused(
+                        f"This workbook's part {member.filename} declares XML entities "
+                        "(a DOCTYPE), which spreadsheet programs never write and which can "
+                        "be used to attack the server. It is refused: save the data again "
+                        "from your spreadsheet program as an Excel Workbook (.xlsx)."
+                    )
+                tail = window[-overlap:]
 
 
 def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[str]:
@@ -288,7 +316,9 @@ def _xlsx_value(cell, number: int) -> Any:
     if value is None:
         return None
     reference = f"{cell.column_letter}{number}"
-    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value[:1] == "="):
+    # A formula is a cell of type "f"; text that merely starts with "=" (a commentary the
+    # template wrote as text) is kept as it is.
+    if getattr(cell, "data_type", None) == "f":
         return Formula(reference, str(value))
     if not isinstance(value, str | int | float | bool | dt.date | dt.datetime | dt.time):
         return Formula(reference, "")  # an array formula or a data table

@@ -868,6 +868,9 @@ def _xlsx_template(organisation, period, rows) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula: it reads back unchanged
     for index, column in enumerate(RETURN_COLUMNS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 40 if "title" in column else 16

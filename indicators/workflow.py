@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal import access
+from portal.models import AuditEntry
 
 from .models import (
     RAG,
@@ -395,6 +396,18 @@ def reopen(submission: Submission, actor, reason: str) -> Submission:
 # transaction, the row locked, a state guard, a domain error and a record of what was done.
 
 QUARTER_CLOSED = "{period} is already closed."
+OVERRIDE_CONFLICT = (
+    "{who} set this override while you were working on it. Yours has not been saved: "
+    "reload the page to see theirs, then set it again if you still disagree."
+)
+
+
+def _require_approver(actor, doing: str) -> None:
+    """Services check the actor's role themselves, so no caller can forget to."""
+    if not access.is_approver(actor):
+        raise WorkflowError(f"Only a performance manager can {doing}.", "permission")
+
+
 QUARTER_EXISTS = "{period} is already open."
 
 
@@ -422,6 +435,7 @@ def open_quarter(
 
     Running it again creates nothing new, so it is safe to repeat (the demo does).
     """
+    _require_approver(actor, "open a quarter")
     if isinstance(quarter, ReportingPeriod):
         period = quarter
     else:
@@ -461,6 +475,14 @@ def open_quarter(
         if (ind.pk, area.pk) not in existing
     ]
     Submission.objects.bulk_create(new)
+    AuditEntry.record(
+        AuditEntry.Action.PERIOD_OPENED,
+        actor,
+        period.label,
+        opens_on=period.opens_on.isoformat(),
+        deadline=period.deadline.isoformat(),
+        drafts_created=len(new),
+    )
     created = Submission.objects.filter(period=period, is_current=True, events__isnull=True)
     SubmissionEvent.objects.bulk_create(
         SubmissionEvent(
@@ -479,6 +501,7 @@ def open_quarter(
 @transaction.atomic
 def set_deadline(period: ReportingPeriod, deadline: dt.date, actor) -> ReportingPeriod:
     """Move a quarter's deadline; a closed quarter keeps the deadline it closed with."""
+    _require_approver(actor, "change a deadline")
     locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if locked.is_closed():
         raise WorkflowError(QUARTER_CLOSED.format(period=locked.short_label), "closed")
@@ -490,22 +513,29 @@ def set_deadline(period: ReportingPeriod, deadline: dt.date, actor) -> Reporting
         )
     if locked.closes_on is not None and locked.closes_on < deadline:
         locked.closes_on = deadline
+    before = locked.deadline
     locked.deadline = deadline
     locked.save(update_fields=["deadline", "closes_on"])
+    AuditEntry.record(
+        AuditEntry.Action.DEADLINE_CHANGED,
+        actor,
+        locked.label,
+        deadline=[before.isoformat(), deadline.isoformat()],
+    )
     return locked
 
 
 @transaction.atomic
 def close_quarter(period: ReportingPeriod, actor) -> ReportingPeriod:
     """Close a quarter: no more edits except a reopen by an approver (rule 3)."""
-    if not access.is_approver(actor):
-        raise WorkflowError("Only a performance manager can close a quarter.", "permission")
+    _require_approver(actor, "close a quarter")
     locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if locked.closed_at is not None:
         raise WorkflowError(QUARTER_CLOSED.format(period=locked.short_label), "closed")
     locked.closed_at = timezone.now()
     locked.closed_by = actor
     locked.save(update_fields=["closed_at", "closed_by"])
+    AuditEntry.record(AuditEntry.Action.PERIOD_CLOSED, actor, locked.label)
     return locked
 
 
@@ -541,11 +571,17 @@ def set_override(
     value: str,
     reason: str,
     actor,
+    seen_at: dt.datetime | None = None,
 ) -> Override:
     """Record an approver's judgement. The previous active override of the same thing is
-    kept, inactive, so the record shows every judgement and its reason."""
-    if not access.is_approver(actor):
-        raise WorkflowError("Only a performance manager can set an override.", "permission")
+    kept, inactive, so the record shows every judgement and its reason.
+
+    `seen_at` is when the approver loaded the page: an override of the same thing set by
+    someone else since then is a conflict, not something to replace unseen. Two approvers
+    saving at the same instant meet the one-active-override constraint: one wins, the other
+    gets the same conflict.
+    """
+    _require_approver(actor, "set an override")
     if not (reason or "").strip():
         raise WorkflowError("Give the reason for the override.", "reason")
     if kind not in OVERRIDE_VALUES:
@@ -559,30 +595,57 @@ def set_override(
             "kind",
         )
     lookup = {"outcome": target} if is_outcome else {"indicator": target}
-    previous = Override.objects.select_for_update().filter(
-        kind=kind, area=area, period=period, is_active=True, **lookup
+    previous = list(
+        Override.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .filter(kind=kind, area=area, period=period, is_active=True, **lookup)
     )
-    previous.update(is_active=False)
-    return Override.objects.create(
-        kind=kind,
-        area=area,
-        period=period,
+    for other in previous:
+        if seen_at and other.created_at > seen_at and other.author_id != actor.pk:
+            raise WorkflowError(OVERRIDE_CONFLICT.format(who=_name(other.author)), "conflict")
+    Override.objects.filter(pk__in=[o.pk for o in previous]).update(is_active=False)
+    try:
+        with transaction.atomic():
+            override = Override.objects.create(
+                kind=kind,
+                area=area,
+                period=period,
+                value=value,
+                reason=reason.strip(),
+                author=actor,
+                created_at=timezone.now(),
+                **lookup,
+            )
+    except IntegrityError:
+        raise WorkflowError(OVERRIDE_CONFLICT.format(who="Someone else"), "conflict") from None
+    AuditEntry.record(
+        AuditEntry.Action.OVERRIDE_SET,
+        actor,
+        f"{override} ({area}, {period.short_label})",
         value=value,
-        reason=reason.strip(),
-        author=actor,
-        created_at=timezone.now(),
-        **lookup,
+        reason=override.reason,
+        replaced=[o.value for o in previous],
     )
+    return override
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "Someone else"
 
 
 @transaction.atomic
 def clear_override(override: Override, actor) -> Override:
     """Withdraw a judgement: the computed value shows again; the record stays."""
-    if not access.is_approver(actor):
-        raise WorkflowError("Only a performance manager can clear an override.", "permission")
+    _require_approver(actor, "clear an override")
     locked = Override.objects.select_for_update().get(pk=override.pk)
     if not locked.is_active:
         raise WorkflowError("This override has already been replaced or cleared.", "inactive")
     locked.is_active = False
     locked.save(update_fields=["is_active"])
+    AuditEntry.record(
+        AuditEntry.Action.OVERRIDE_CLEARED,
+        actor,
+        f"{locked} ({locked.area}, {locked.period.short_label})",
+        reason=locked.reason,
+    )
     return locked

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from .models import Area, Membership, Organisation, Population
+from .models import Area, AuditEntry, Membership, Organisation, Population
 
 
 class MembershipInline(admin.TabularInline):
@@ -71,3 +71,22 @@ class PortalUserAdmin(UserAdmin):
 admin.site.site_header = "Partnership performance portal administration"
 admin.site.site_title = "Performance portal admin"
 admin.site.index_title = "Set up the partnership"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read only: the audit trail is written by the services, never edited by hand."""
+
+    list_display = ["at", "action", "subject", "actor"]
+    list_filter = ["action"]
+    search_fields = ["subject", "actor__username"]
+    readonly_fields = ["at", "action", "subject", "actor", "details"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+
+# An area code appears in URLs: letters, digits, dashes and underscores only (ONS codes such
+# as E10000018 fit), so a stray character in an address is "not found", never an error.
+AREA_CODE_REGEX = r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}"
+
+
+def is_area_code(text: str | None) -> bool:
+    return bool(text) and re.fullmatch(AREA_CODE_REGEX, text) is not None
 
 
 class Organisation(models.Model):
@@ -87,7 +98,15 @@ class Area(models.Model):
 
     name = models.CharField(max_length=120)
     code = models.CharField(
-        max_length=20, unique=True, help_text="ONS code, e.g. E10000018 for Leicestershire."
+        max_length=20,
+        unique=True,
+        help_text="ONS code, e.g. E10000018 for Leicestershire.",
+        validators=[
+            RegexValidator(
+                rf"^{AREA_CODE_REGEX}\Z",
+                "Use letters, digits, dashes and underscores only, as in E10000018.",
+            )
+        ],
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
     parent = models.ForeignKey(
@@ -145,3 +164,37 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.year}: {self.population:,}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to the partnership's set-up, and when: opening, closing and re-dating a
+    quarter, overrides and publication. (A submission's own history is its events.)"""
+
+    class Action(models.TextChoices):
+        PERIOD_OPENED = "period_opened", "Quarter opened"
+        DEADLINE_CHANGED = "deadline_changed", "Deadline changed"
+        PERIOD_CLOSED = "period_closed", "Quarter closed"
+        OVERRIDE_SET = "override_set", "Override set"
+        OVERRIDE_CLEARED = "override_cleared", "Override cleared"
+        PUBLISHED = "published", "Quarter published"
+
+    action = models.CharField(max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField(max_length=300, help_text="What was acted on, as a person reads it.")
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["action", "at"], name="audit_action_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.subject} by {self.actor or 'system'}"
+
+    @classmethod
+    def record(cls, action: str, actor, subject: str, **details) -> AuditEntry:
+        """Write one entry; `details` must be JSON-ready (pass dates as ISO text)."""
+        return cls.objects.create(action=action, actor=actor, subject=subject, details=details)

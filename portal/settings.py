@@ -9,6 +9,7 @@ two URLs; `manage.py check --deploy` is then clean.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,11 +18,33 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="django-insecure-development-only-key-change-me-in-production-0123456789",
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-change-me-in-production-0123456789"
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else []
 )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+
+def refuse_unsafe_production(debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:
+    """With DEBUG off the portal faces the internet: a public key or no host list would let
+    anyone forge sessions and password-reset links, so it refuses to start instead."""
+    if debug:
+        return
+    if not secret_key or secret_key == DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DEBUG=0 needs a SECRET_KEY of your own: set the SECRET_KEY environment variable "
+            "to a long random string (the development key is public)."
+        )
+    if not allowed_hosts:
+        raise ImproperlyConfigured(
+            "DEBUG=0 needs ALLOWED_HOSTS: set it to the portal's host names, comma-separated."
+        )
+
+
+refuse_unsafe_production(DEBUG, SECRET_KEY, ALLOWED_HOSTS)
+# `load_demo` creates logins whose password is in the README: only where DEBUG is on. Kept
+# apart from DEBUG because the test runner switches DEBUG off after settings are read.
+DEMO_DATA_ALLOWED = DEBUG
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="Leicestershire Safer Communities Partnership")
@@ -56,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.middleware.SessionIdleTimeoutMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -106,11 +131,31 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: lock an account/IP pair after repeated failed logins.
+# django-axes: lock an account/IP pair after repeated failed logins. Locking by the pair,
+# never by username alone, means a stranger cannot lock a known account out from elsewhere.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy every request comes from the proxy's address, so the pair above
+# would lock the account for everyone. Set TRUSTED_PROXY_COUNT to the number of reverse
+# proxies in front of the portal (1 for a single nginx or load balancer), each appending the
+# address it saw to X-Forwarded-For: the client's address is then the entry that many places
+# from the right, which the client cannot forge (anything it sends itself sits further left).
+# Leave it 0 when the portal is reached directly: X-Forwarded-For is then ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+
+# Password-reset requests: at most this many per hour for one address and for one client,
+# so the form cannot be used to flood an inbox or to probe for accounts.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
+PASSWORD_RESET_LIMIT_WINDOW = 60 * 60  # seconds
+
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request (default 2 hours) and in
+# any case SESSION_COOKIE_AGE after sign-in (default 12 hours).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 60 * 60)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -169,6 +214,9 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Admin downloads: a cell starting with "=" must not run as a formula in a spreadsheet.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk.html"
 
 # Content Security Policy (django-csp 4): no inline script, styles from our own origin.
@@ -197,12 +245,23 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    # Preload and subdomains bind every host under the council's domain for months and are
+    # hard to undo, so each is the operator's deliberate choice (default off).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    # `check --deploy` asks for both (W005, W021); when an operator leaves one off, that is
+    # the deliberate choice above, so its warning is silenced and nothing else is.
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_403": {"()": "portal.log_filters.OneLineForbidden"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["one_line_403"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }

@@ -1,9 +1,10 @@
-"""The home page sends each role to where it works."""
+"""The home page sends each role to where it works; the throttled password reset."""
 
+from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from . import access
+from . import access, security
 
 SECTIONS = [
     (
@@ -58,3 +59,21 @@ def home(request):
         "portal/home.html",
         {"sections": sections, "public_dashboard_url": _url("reporting:public_index")},
     )
+
+
+RESET_THROTTLED = (
+    "Too many password reset requests have been made for this address or from this "
+    "computer. Check your inbox (and spam folder) for the link already sent, or try again "
+    "in an hour."
+)
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, refusing (429) once the address or the client asks too often."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not security.password_reset_allowed(email, security.client_ip(self.request)):
+            form.add_error(None, RESET_THROTTLED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

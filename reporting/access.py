@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from indicators.models import ReportingPeriod
 from portal import access
-from portal.models import Area
+from portal.models import Area, is_area_code
 
 from .models import Publication
 
@@ -28,7 +28,11 @@ def default_area() -> Area:
 
 
 def area_or_404(code: str | None) -> Area:
-    return get_object_or_404(Area, code=code) if code else default_area()
+    if not code:
+        return default_area()
+    if not is_area_code(code):  # e.g. ?area= with a NUL byte, which PostgreSQL rejects
+        raise Http404("No such area.")
+    return get_object_or_404(Area, code=code)
 
 
 def publication_or_404(period_code: str, area_code: str | None, revision=None) -> Publication:

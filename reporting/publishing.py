@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from indicators.models import ReportingPeriod
-from portal.models import Area
+from portal import access
+from portal.models import Area, AuditEntry
 
 from .assembly import build_dashboard
 from .dashboard import Dashboard
@@ -47,13 +48,26 @@ def publish(
     note: str = "",
     areas=None,
     at: dt.datetime | None = None,
+    expected_count: int | None = None,
 ) -> list[Publication]:
     """Publish `period` for every area (or `areas`): a new revision each, frozen.
 
     The first publication needs no note; a republication (a correction) must say what
-    changed, and the public sees that note.
+    changed, and the public sees that note. `expected_count` is how many publications of
+    the period the approver's page showed: if that has changed (a double-clicked Publish,
+    or a colleague publishing meanwhile) nothing is published again.
     """
+    if not access.is_approver(user):
+        raise PublishError("Only a performance manager can publish a quarter.", "permission")
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    published = Publication.objects.filter(period=period)
+    if expected_count is not None and published.count() != expected_count:
+        latest = published.select_related("published_by").order_by("-published_at").first()
+        raise PublishError(
+            f"{period.label} was published a moment ago by {latest.published_by or 'someone'} "
+            "(perhaps by a second click). Nothing was published again.",
+            code="already_published",
+        )
     note = (note or "").strip()
     areas = list(publishable_areas() if areas is None else areas)
     if not areas:
@@ -82,6 +96,14 @@ def publish(
     if period.published_at is None:
         period.published_at = at
         period.save(update_fields=["published_at"])
+    AuditEntry.record(
+        AuditEntry.Action.PUBLISHED,
+        user,
+        period.label,
+        areas=[a.code for a in areas],
+        revisions=[p.revision for p in made],
+        note=note,
+    )
     return made
 
 

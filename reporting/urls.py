@@ -1,10 +1,13 @@
 from django.urls import path, register_converter
 
+from portal.converters import AreaCodeConverter
+
 from . import views
 from .converters import QuarterCodeConverter
 
 app_name = "reporting"
 register_converter(QuarterCodeConverter, "quarter_code")
+register_converter(AreaCodeConverter, "area_code")
 
 urlpatterns = [
     # Public: published snapshots only.
@@ -14,17 +17,17 @@ urlpatterns = [
     path("dashboard/indicators/<slug:code>/", views.indicator_detail, name="indicator_detail"),
     path("dashboard/<quarter_code:period>/", views.public_dashboard, name="public_dashboard"),
     path(
-        "dashboard/<quarter_code:period>/<str:area>/",
+        "dashboard/<quarter_code:period>/<area_code:area>/",
         views.public_dashboard,
         name="public_dashboard",
     ),
     path(
-        "dashboard/<quarter_code:period>/<str:area>/dashboard.csv",
+        "dashboard/<quarter_code:period>/<area_code:area>/dashboard.csv",
         views.public_csv,
         name="public_csv",
     ),
     path(
-        "dashboard/<quarter_code:period>/<str:area>/export/<str:fmt>/",
+        "dashboard/<quarter_code:period>/<area_code:area>/export/<str:fmt>/",
         views.public_export,
         name="public_export",
     ),
@@ -35,12 +38,12 @@ urlpatterns = [
     path("committee/<quarter_code:period>/publish/", views.publish, name="publish"),
     path("committee/<quarter_code:period>/", views.committee_dashboard, name="committee_dashboard"),
     path(
-        "committee/<quarter_code:period>/<str:area>/",
+        "committee/<quarter_code:period>/<area_code:area>/",
         views.committee_dashboard,
         name="committee_dashboard",
     ),
     path(
-        "committee/<quarter_code:period>/<str:area>/export/<str:fmt>/",
+        "committee/<quarter_code:period>/<area_code:area>/export/<str:fmt>/",
         views.committee_export,
         name="committee_export",
     ),

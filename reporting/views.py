@@ -189,6 +189,8 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Say what changed since the last publication. The public sees this note.",
     )
+    # How many publications the page showed: a second click finds more and publishes nothing.
+    published = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 @require_http_methods(["GET", "POST"])
@@ -198,11 +200,17 @@ def publish(request, period: str):
     if not access.is_approver(request.user):
         raise PermissionDenied("Only approvers publish a quarter.")
     period_obj = period_or_404(period)
-    published = Publication.objects.filter(period=period_obj).exists()
-    form = PublishForm(request.POST or None)
+    shown = Publication.objects.filter(period=period_obj).count()
+    published = shown > 0
+    form = PublishForm(request.POST or None, initial={"published": shown})
     if request.method == "POST" and form.is_valid():
         try:
-            made = publish_quarter(period_obj, request.user, note=form.cleaned_data["note"])
+            made = publish_quarter(
+                period_obj,
+                request.user,
+                note=form.cleaned_data["note"],
+                expected_count=form.cleaned_data["published"],
+            )
         except PublishError as exc:
             form.add_error("note", exc.message)
         else:

@@ -163,7 +163,7 @@ def overrides(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     """Set direction of travel, RAG or an outcome's overall RAG by judgement, with a reason."""
     period = get_period_for_approver(request, quarter)
     areas = Area.objects.all()
-    form = OverrideForm(request.POST or None, areas=areas)
+    form = OverrideForm(request.POST or None, areas=areas, initial={"loaded_at": timezone.now()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -175,6 +175,7 @@ def overrides(request: HttpRequest, quarter: Quarter) -> HttpResponse:
                 data["value"],
                 data["reason"],
                 request.user,
+                seen_at=data["loaded_at"],
             )
         except workflow.WorkflowError as error:
             form.add_error(None, error.message)

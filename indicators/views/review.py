@@ -25,14 +25,20 @@ PER_PAGE = 50
 APPROVE_ID, RETURN_ID = "approve_%s", "return_%s"
 
 
-def _back(request: HttpRequest, default: str = "indicators:review_queue"):
-    """Return to the queue the user came from (its filters kept), never off-site."""
-    target = request.POST.get("next", "")
+def safe_next(request: HttpRequest) -> str:
+    """The `next` address the page came with, if it is on this site; else "" (as login does:
+    no off-site or javascript: link, in the back link or the redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
-    return redirect(default)
+        return target
+    return ""
+
+
+def _back(request: HttpRequest, default: str = "indicators:review_queue"):
+    """Return to the queue the user came from (its filters kept), never off-site."""
+    return redirect(safe_next(request) or default)
 
 
 @login_required
@@ -81,7 +87,7 @@ def _review_page(request, submission, approve_form=None, return_form=None, statu
             "return_form": return_form or ReturnForm(initial=initial, auto_id=RETURN_ID),
             "own": submission.submitted_by_id == request.user.pk,
             "history": _history(submission),
-            "next": request.GET.get("next") or request.POST.get("next", ""),
+            "next": safe_next(request),
         },
         status=status,
     )
