@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0003_importbatch'),
+        ('indicators', '0004_targets_status_peer_sources'),
     ]
 
     operations = [
