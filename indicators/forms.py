@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .figures import plain_number
 from .models import RAG, ComparisonBand, Direction, Indicator, Outcome, Override, Submission
 from .quarters import Quarter, british_date
 
@@ -76,6 +77,12 @@ class FigureField(forms.CharField):
         if self.whole and number != number.to_integral():
             raise ValidationError("Enter a whole number, like 47.", code="whole")
         return number
+
+    def prepare_value(self, value):
+        # The database keeps four decimal places; a person typed "588", not "588.0000".
+        if isinstance(value, Decimal):
+            return plain_number(value)
+        return value
 
 
 class BritishDateField(forms.DateField):

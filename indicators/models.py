@@ -426,6 +426,17 @@ class SubmissionQuerySet(models.QuerySet):
     def for_organisations(self, organisation_ids):
         return self.filter(indicator__owner_id__in=organisation_ids)
 
+    def unfinished_in(self, period):
+        """The quarter's figures not approved yet (drafts, submitted, returned), in the order
+        people read them: what publishing would leave out and closing would freeze."""
+        return (
+            self.current()
+            .filter(period=period)
+            .exclude(state=Submission.State.APPROVED)
+            .select_related("indicator", "indicator__owner", "area")
+            .order_by("indicator__owner__name", "indicator__display_order", "area__display_order")
+        )
+
 
 class Submission(models.Model):
     """One version of the figure for an indicator × area × quarter.

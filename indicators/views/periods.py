@@ -114,19 +114,29 @@ def period_deadline(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 
 @login_required
 def period_close(request: HttpRequest, quarter: Quarter) -> HttpResponse:
-    """Confirm, then close: partners can no longer change the quarter's figures."""
+    """Confirm, then close: partners can no longer change the quarter's figures.
+
+    Closing is its own decision (publishing never closes). With figures not approved yet
+    the manager must tick that they mean to close anyway.
+    """
     period = get_period_for_approver(request, quarter)
-    error = None
-    if request.method == "POST":
-        try:
-            workflow.close_quarter(period, request.user)
-        except workflow.WorkflowError as exc:
-            error = exc.message
-        else:
-            messages.success(request, f"{period.label} is closed.")
-            return redirect("indicators:period_list")
     rows = tracking.tracker_rows(period)
     waiting = [r for r in rows if not (r.submission and r.submission.state == "approved")]
+    error = None
+    if request.method == "POST":
+        if waiting and not request.POST.get("confirm_unfinished"):
+            error = (
+                f"Tick the box to confirm you want to close {period.short_label} with "
+                f"{len(waiting)} figure{'s' if len(waiting) != 1 else ''} not approved."
+            )
+        else:
+            try:
+                workflow.close_quarter(period, request.user)
+            except workflow.WorkflowError as exc:
+                error = exc.message
+            else:
+                messages.success(request, f"{period.label} is closed.")
+                return redirect("indicators:period_list")
     return render(
         request,
         "indicators/period_close.html",

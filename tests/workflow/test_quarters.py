@@ -75,7 +75,9 @@ def test_closing_a_quarter_locks_edits_with_the_closed_message(client, partnersh
     client.force_login(partnership.approver)
     page = client.get(reverse("indicators:period_close", args=[Quarter(2016, 2)]))
     assert "not approved yet" in page.content.decode()
-    client.post(reverse("indicators:period_close", args=[Quarter(2016, 2)]))
+    client.post(
+        reverse("indicators:period_close", args=[Quarter(2016, 2)]), {"confirm_unfinished": "yes"}
+    )
     partnership.open_period.refresh_from_db()
     assert partnership.open_period.closed_by == partnership.approver
     client.force_login(partnership.submitter_a)
