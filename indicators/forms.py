@@ -375,3 +375,38 @@ class OverrideForm(forms.Form):
                 wanted = "a direction" if kind == Override.Kind.DIRECTION else "a RAG rating"
                 self.add_error("value", f"Choose {wanted} for this kind of override.")
         return data
+
+
+class QuarterRowForm(SubmissionForm):
+    """One figure on the quarter's return page: its inputs, nil return, flags, commentary.
+
+    Dates covered, footnotes and comparisons stay on the one-figure form; this form leaves
+    them as they are. Each row has its own prefix, so one page holds every row.
+    """
+
+    ROW_FIELDS = (
+        "row_version",
+        "value",
+        "numerator",
+        "denominator",
+        "is_nil_return",
+        "is_provisional",
+        "is_estimated",
+        "commentary",
+        "selected",
+    )
+
+    selected = forms.BooleanField(label="Tick to submit this figure", required=False)
+
+    def __init__(self, *args, submission: Submission, **kwargs):
+        super().__init__(*args, submission=submission, prefix=f"s{submission.pk}", **kwargs)
+        for name in [n for n in self.fields if n not in self.ROW_FIELDS]:
+            del self.fields[name]
+        self.fields["is_nil_return"].label = "Nil return (a confirmed 0)"
+        self.fields["is_nil_return"].help_text = ""
+        self.fields["commentary"].label = "Commentary"
+        self.fields["commentary"].widget.attrs["rows"] = 2
+
+    @classmethod
+    def editable_names(cls) -> list[str]:
+        return [n for n in super().editable_names() if n != "selected"]

@@ -109,7 +109,13 @@ def notify_submitted(submission_id: int) -> int:
     return send("submitted", to, {"submission": submission, **_links(submission)})
 
 
-def notify_imported(submission_ids: list[int]) -> int:
+def notify_submitted_batch(submission_ids: list[int]) -> int:
+    """To the performance managers: one email for figures submitted together (the quarter
+    page's "Submit"), not one per figure."""
+    return notify_imported(submission_ids, uploaded=False)
+
+
+def notify_imported(submission_ids: list[int], uploaded: bool = True) -> int:
     """To the performance managers: one email for a spreadsheet of figures sent for review."""
     submissions = list(
         Submission.objects.select_related(*RELATED)
@@ -128,6 +134,7 @@ def notify_imported(submission_ids: list[int]) -> int:
             "submitter": first.submitted_by,
             "organisation": first.indicator.owner,
             "period": first.period,
+            "uploaded": uploaded,
             "queue_url": absolute(reverse("indicators:review_queue")),
         },
     )

@@ -166,6 +166,18 @@ def status_of(submission: Submission) -> str:
     return submission.get_state_display()
 
 
+def row_sort_key(row: Row) -> tuple:
+    """The order people read figures in: outcome, indicator, then area."""
+    s = row.submission
+    return (
+        s.indicator.outcome.display_order,
+        s.indicator.display_order,
+        s.indicator.title,
+        s.area.display_order,
+        s.area.name,
+    )
+
+
 def rows_for(submissions: Iterable[Submission]) -> list[Row]:
     """Rows with figures, for submissions already loaded with `RELATED` joined."""
     submissions = list(submissions)

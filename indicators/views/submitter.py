@@ -22,20 +22,9 @@ from .. import tasks, workflow
 from ..access import get_submission_for_owner, get_submission_for_user, require_submitter
 from ..forms import SubmissionForm
 from ..models import Indicator, ReportingPeriod, Submission, SubmissionEvent
-from .rows import RELATED, figure_of, has_figure, open_periods, rows_for, status_of
+from .rows import RELATED, figure_of, has_figure, open_periods, row_sort_key, rows_for, status_of
 
 State = Submission.State
-
-
-def _sort_key(row):
-    s = row.submission
-    return (
-        s.indicator.outcome.display_order,
-        s.indicator.display_order,
-        s.indicator.title,
-        s.area.display_order,
-        s.area.name,
-    )
 
 
 @login_required
@@ -70,11 +59,11 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
         sections.append(
             {
                 "period": period,
-                "rows": sorted(by_period.pop(period.pk, []), key=_sort_key),
+                "rows": sorted(by_period.pop(period.pk, []), key=row_sort_key),
                 "missing": missing,
             }
         )
-    corrections = sorted((r for rs in by_period.values() for r in rs), key=_sort_key)
+    corrections = sorted((r for rs in by_period.values() for r in rs), key=row_sort_key)
     return render(
         request,
         "indicators/my_submissions.html",
