@@ -253,6 +253,15 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
     return _remind_owners(Stage.DUE_SOON, "deadline_reminder", periods, today)
 
 
+def send_reminders_now(period: ReportingPeriod, today: dt.date | None = None) -> int:
+    """A performance manager's "send reminders now" for one quarter, through the same
+    once-only log as the scheduled reminders: nobody is reminded twice at one stage."""
+    today = today or timezone.localdate()
+    if today > period.deadline:
+        return _remind_owners(Stage.OVERDUE, "overdue_notice", [period], today)
+    return _remind_owners(Stage.DUE_SOON, "deadline_reminder", [period], today)
+
+
 def send_overdue_notices(today: dt.date | None = None) -> int:
     """Tell data officers which figures are past their deadline, once per figure."""
     today = today or timezone.localdate()

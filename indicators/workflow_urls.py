@@ -54,6 +54,7 @@ urlpatterns = [
     path("quarters/", periods.period_list, name="period_list"),
     path("quarters/open/", periods.period_open, name="period_open"),
     path("quarters/<quarter:quarter>/", periods.tracker, name="tracker"),
+    path("quarters/<quarter:quarter>/remind/", periods.tracker_remind, name="tracker_remind"),
     path("quarters/<quarter:quarter>/tracker.csv", periods.tracker_csv, name="tracker_csv"),
     path("quarters/<quarter:quarter>/deadline/", periods.period_deadline, name="period_deadline"),
     path("quarters/<quarter:quarter>/close/", periods.period_close, name="period_close"),

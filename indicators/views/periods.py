@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal.models import Area
 
-from .. import workflow
+from .. import notifications, workflow
 from ..access import get_period_for_approver, require_approver
 from ..forms import DeadlineForm, OpenQuarterForm, OverrideForm
 from ..models import Override, ReportingPeriod
@@ -152,8 +152,36 @@ def tracker(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     return render(
         request,
         "indicators/tracker.html",
-        {"period": period, "rows": rows, "summary": tracking.summary(rows)},
+        {
+            "period": period,
+            "rows": rows,
+            "summary": tracking.summary(rows),
+            "organisations": tracking.by_organisation(rows),
+            "can_remind": period.is_open() and any(not r.received for r in rows),
+        },
     )
+
+
+@login_required
+@require_POST
+def tracker_remind(request: HttpRequest, quarter: Quarter) -> HttpResponse:
+    """Email the data officers of figures not yet in, now; once per person per stage."""
+    period = get_period_for_approver(request, quarter)
+    if not period.is_open():
+        messages.error(request, f"{period.short_label} is not open, so no reminders were sent.")
+        return redirect("indicators:tracker", period.as_quarter)
+    sent = notifications.send_reminders_now(period)
+    if sent:
+        messages.success(
+            request, f"{sent} reminder email{'s' if sent != 1 else ''} sent to data officers."
+        )
+    else:
+        messages.info(
+            request,
+            "No reminders were sent: everyone with figures still to send has already been "
+            "reminded at this stage.",
+        )
+    return redirect("indicators:tracker", period.as_quarter)
 
 
 @login_required

@@ -105,7 +105,7 @@ def test_the_tracker_counts_on_time_late_and_missing(client, partnership):
     client.force_login(p.approver)
     html = client.get(reverse("indicators:tracker", args=[Quarter(2016, 1)])).content.decode()
     # 4 expected: crime × 3 areas, survey × county; 2 received, 1 on time.
-    assert "50% (2 of 4 expected figures received)" in html
+    assert "50% (2 of 4 expected figures submitted or approved)" in html
     assert "25% (1 of 4 first submitted by the deadline)" in html
     assert "On time" in html and "Late" in html and "Overdue" in html
 
