@@ -755,6 +755,14 @@ class Override(models.Model):
         target = self.indicator or self.outcome
         return f"{self.get_kind_display()} of {target} set to {self.value}"
 
+    @property
+    def value_label(self) -> str:
+        """The judgement in words: 'Improving (↑)', 'Amber'."""
+        if self.kind == self.Kind.DIRECTION and self.value in Direction.values:
+            direction = Direction(self.value)
+            return f"{direction.label} ({direction.arrow})"
+        return RAG(self.value).label if self.value in RAG.values else self.value
+
     def clean(self) -> None:
         allowed = (
             {c.value for c in Direction}

@@ -16,7 +16,7 @@ from portal.models import Area
 
 from .. import notifications, workflow
 from ..access import get_period_for_approver, require_approver
-from ..forms import DeadlineForm, OpenQuarterForm, OverrideForm
+from ..forms import OVERRIDE_FORMS, DeadlineForm, OpenQuarterForm
 from ..models import Override, ReportingPeriod
 from ..quarters import Quarter
 from . import tracker as tracking
@@ -198,35 +198,48 @@ def tracker_csv(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 
 @login_required
 def overrides(request: HttpRequest, quarter: Quarter) -> HttpResponse:
-    """Set direction of travel, RAG or an outcome's overall RAG by judgement, with a reason."""
+    """Set direction of travel, RAG or an outcome's overall RAG by judgement, with a reason.
+
+    One form per kind of judgement; the posted `kind` says which one was sent.
+    """
     period = get_period_for_approver(request, quarter)
     areas = Area.objects.all()
-    form = OverrideForm(request.POST or None, areas=areas)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            workflow.set_override(
-                data["kind"],
-                data["target"],
-                data["area"],
-                period,
-                data["value"],
-                data["reason"],
-                request.user,
-            )
-        except workflow.WorkflowError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "The override was recorded with its reason.")
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    forms = {
+        name: form_class(request.POST if name == kind else None, areas=areas)
+        for name, form_class in OVERRIDE_FORMS.items()
+    }
+    if request.method == "POST":
+        form = forms.get(kind)
+        if form is None:
+            messages.error(request, "Choose what to override: direction, RAG or outcome RAG.")
             return redirect("indicators:overrides", period.as_quarter)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                workflow.set_override(
+                    kind,
+                    form.target,
+                    data["area"],
+                    period,
+                    data["value"],
+                    data["reason"],
+                    request.user,
+                )
+            except workflow.WorkflowError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "The override was recorded with its reason.")
+                return redirect("indicators:overrides", period.as_quarter)
     recorded = Override.objects.filter(period=period).select_related(
         "indicator", "outcome", "area", "author"
     )
+    bound = forms.get(kind)
     return render(
         request,
         "indicators/overrides.html",
-        {"period": period, "form": form, "overrides": recorded},
-        status=400 if form.errors else 200,
+        {"period": period, "forms": forms, "bound": bound, "overrides": recorded},
+        status=400 if bound is not None and bound.errors else 200,
     )
 
 

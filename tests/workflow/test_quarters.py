@@ -146,7 +146,9 @@ def test_an_override_replaces_the_previous_one_and_both_stay_on_record(client, p
         ("G", True),
     ]
     response = client.post(url, {**base, "kind": "direction", "value": "G", "reason": "x"})
-    assert "Choose a direction for this kind of override." in response.content.decode()
+    assert "Choose improving, stable, worsening, increasing or decreasing." in (
+        response.content.decode()
+    )
     response = client.post(
         url,
         {
