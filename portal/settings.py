@@ -25,6 +25,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="Leicestershire Safer Communities Partnership")
+# Who answers about accessibility, privacy and the portal itself (footer pages). Set it
+# in production: the pages fall back to "ask your organisation's performance lead" without.
+PARTNERSHIP_CONTACT_EMAIL = env("PARTNERSHIP_CONTACT_EMAIL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
