@@ -7,6 +7,27 @@
   var form = document.querySelector("[data-quarter-return]");
   if (!form || !window.fetch || !window.FormData) return;
   var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+  // Saves still on their way. The page's own buttons wait for them, so the form never
+  // posts a row_version that a draft save has just moved on (a false "changed by someone
+  // else").
+  var pending = 0;
+  var waitingSubmitter = null;
+
+  function settled() {
+    pending -= 1;
+    if (pending === 0 && waitingSubmitter) {
+      var submitter = waitingSubmitter;
+      waitingSubmitter = null;
+      form.requestSubmit(submitter);
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (pending > 0) {
+      event.preventDefault();
+      waitingSubmitter = event.submitter || null;
+    }
+  });
 
   function fieldsOf(row) {
     return row.querySelectorAll("input, textarea, select");
@@ -47,6 +68,7 @@
       }
     });
     say(row, "Saving draft…");
+    pending += 1;
     fetch(row.dataset.saveUrl, {
       method: "POST",
       body: data,
@@ -71,7 +93,8 @@
       })
       .catch(function () {
         say(row, "Not saved yet: the portal could not be reached. Use “Save all as drafts”.");
-      });
+      })
+      .then(settled);
   }
 
   form.querySelectorAll("[data-quarter-row]").forEach(function (row) {
@@ -79,6 +102,9 @@
     row.addEventListener("focusout", function (event) {
       // Save when focus leaves the row, not when it moves between the row's own fields.
       if (event.relatedTarget && row.contains(event.relatedTarget)) return;
+      // Going to one of the page's buttons: the whole form is about to be sent anyway.
+      if (event.relatedTarget && event.relatedTarget.form === form &&
+          event.relatedTarget.type === "submit") return;
       save(row);
     });
   });
