@@ -17,20 +17,11 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from tests.workflow.helpers import make_submission
+from tests.workflow.test_browser_journey import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
-PASSWORD = "pw-test-12345"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
 
 
 def fits(page: Page, shots: Path, name: str) -> None:
