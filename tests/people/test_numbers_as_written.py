@@ -35,5 +35,5 @@ def test_a_direct_figure_is_traced_as_value_5_3_not_5_3000(partnership):
     sub.refresh_from_db()
     figure = figures.submission_figure(p.survey, sub, Quarter(2016, 2), {})
     assert figure.inputs == ("Q2 2016/17: value 5.3",)
-    assert SubmissionForm(submission=sub)["value"].value() == Decimal("5.3000")
+    assert SubmissionForm(submission=sub)["value"].value() == "5.3"
     assert 'value="5.3"' in str(SubmissionForm(submission=sub)["value"])
