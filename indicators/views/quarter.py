@@ -29,7 +29,17 @@ from ..access import get_submission_for_owner, require_submitter
 from ..forms import QuarterRowForm
 from ..models import ReportingPeriod, Submission
 from ..quarters import Quarter
-from .rows import RELATED, Row, figure_of, has_figure, populations_by_area, row_sort_key, rows_for
+from .rows import (
+    RELATED,
+    Row,
+    figure_of,
+    has_figure,
+    missing_pairs,
+    owned_indicators,
+    populations_by_area,
+    row_sort_key,
+    rows_for,
+)
 
 EDITABLE = (Submission.State.DRAFT, Submission.State.RETURNED)
 
@@ -241,6 +251,7 @@ def quarter_return(request: HttpRequest, quarter: Quarter) -> HttpResponse:
             messages.success(request, _done_message(action, submitted, left))
             return redirect("indicators:quarter_return", period.as_quarter)
     errors = error_list(rows)
+    missing = missing_pairs(owned_indicators(organisation_ids), [r.row for r in rows])
     organisations = [m.organisation for m in access.memberships(request.user)]
     return render(
         request,
@@ -250,6 +261,7 @@ def quarter_return(request: HttpRequest, quarter: Quarter) -> HttpResponse:
             "groups": _groups(rows),
             "errors": errors,
             "editable": any(r.form is not None for r in rows),
+            "missing": missing if period.is_open() else [],
             "organisations": sorted({o.name for o in organisations if o.pk in organisation_ids}),
             "today": timezone.localdate(),
         },

@@ -22,7 +22,17 @@ from .. import tasks, workflow
 from ..access import get_submission_for_owner, get_submission_for_user, require_submitter
 from ..forms import SubmissionForm
 from ..models import Indicator, ReportingPeriod, Submission, SubmissionEvent
-from .rows import RELATED, figure_of, has_figure, open_periods, row_sort_key, rows_for, status_of
+from .rows import (
+    RELATED,
+    figure_of,
+    has_figure,
+    missing_pairs,
+    open_periods,
+    owned_indicators,
+    row_sort_key,
+    rows_for,
+    status_of,
+)
 
 State = Submission.State
 
@@ -39,23 +49,13 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
         .select_related(*RELATED)
     )
     rows = rows_for(submissions)
-    indicators = (
-        Indicator.objects.filter(is_active=True, owner_id__in=organisation_ids)
-        .select_related("outcome")
-        .prefetch_related("areas")
-    )
+    indicators = owned_indicators(organisation_ids)
     by_period = defaultdict(list)
     for row in rows:
         by_period[row.submission.period_id].append(row)
     sections = []
     for period in periods:
-        have = {(r.submission.indicator_id, r.submission.area_id) for r in by_period[period.pk]}
-        missing = [
-            (ind, area)
-            for ind in indicators
-            for area in ind.areas.all()
-            if (ind.pk, area.pk) not in have
-        ]
+        missing = missing_pairs(indicators, by_period[period.pk])
         sections.append(
             {
                 "period": period,

@@ -252,3 +252,23 @@ def test_my_submissions_links_to_the_quarter_page(client, partnership, rows):
     client.force_login(partnership.submitter_a)
     html = client.get(reverse("indicators:my_submissions")).content.decode()
     assert f'href="{URL}"' in html
+
+
+def test_an_expected_figure_with_no_draft_can_be_started_from_the_page(client, partnership):
+    p = partnership
+    make_submission(p, "draft", numerator=None)  # Shire only: North and South not started
+    client.force_login(p.submitter_a)
+    html = client.get(URL).content.decode()
+    assert "Crime rate (per 1,000 population) – North" in html
+    assert 'Start<span class="govuk-visually-hidden"> Crime rate (per 1,000 population), South' in (
+        html
+    )
+    response = client.post(
+        reverse("indicators:submission_start"),
+        {"indicator": p.crime.pk, "area": p.district_1.pk, "period": p.open_period.pk},
+    )
+    assert response.status_code == 302
+    assert (
+        f"s{Submission.objects.get(area=p.district_1).pk}-numerator"
+        in client.get(URL).content.decode()
+    )
