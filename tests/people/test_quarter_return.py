@@ -272,3 +272,14 @@ def test_an_expected_figure_with_no_draft_can_be_started_from_the_page(client, p
         f"s{Submission.objects.get(area=p.district_1).pk}-numerator"
         in client.get(URL).content.decode()
     )
+
+
+def test_a_saved_large_change_asks_for_commentary_on_its_row(client, partnership, rows):
+    p = partnership
+    approved(p.crime, p.county, p.closed_period, p.submitter_a, p.approver, numerator=Decimal(100))
+    rows["Shire"].numerator = Decimal(300)
+    rows["Shire"].save()
+    client.force_login(p.submitter_a)
+    html = client.get(URL).content.decode()
+    assert "This quarter: 1.00 (+0.67 (+203%))" in html
+    assert "A large change since last quarter: explain it in the commentary" in html
