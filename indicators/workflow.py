@@ -113,14 +113,12 @@ def _check_period_open(period: ReportingPeriod, submission: Submission | None = 
         return
     if period.is_closed():
         raise WorkflowError(LOCK_CLOSED.format(period=period.short_label), "closed")
-    today = timezone.localdate()
-    if period.opens_on > today:
-        raise WorkflowError(
-            LOCK_NOT_OPEN.format(
-                period=period.short_label, opens=period.opens_on.strftime("%-d %b %Y")
-            ),
-            "not_open",
-        )
+    if period.opens_on > timezone.localdate():
+        raise WorkflowError(_not_open(period), "not_open")
+
+
+def _not_open(period: ReportingPeriod) -> str:
+    return LOCK_NOT_OPEN.format(period=period.short_label, opens=british_date(period.opens_on))
 
 
 def edit_lock(submission: Submission) -> str | None:
@@ -131,6 +129,8 @@ def edit_lock(submission: Submission) -> str | None:
         return LOCK_SUBMITTED
     if submission.version == 1 and submission.period.is_closed():
         return LOCK_CLOSED.format(period=submission.period.short_label)
+    if submission.version == 1 and submission.period.opens_on > timezone.localdate():
+        return _not_open(submission.period)
     return None
 
 

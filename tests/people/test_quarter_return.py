@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -283,3 +284,15 @@ def test_a_saved_large_change_asks_for_commentary_on_its_row(client, partnership
     html = client.get(URL).content.decode()
     assert "This quarter: 1.00 (+0.67 (+203%))" in html
     assert "A large change since last quarter: explain it in the commentary" in html
+
+
+def test_a_quarter_not_open_yet_shows_why_instead_of_inputs(client, partnership, rows):
+    p = partnership
+    p.open_period.opens_on = dt.date(2099, 1, 1)
+    p.open_period.deadline = dt.date(2099, 2, 1)
+    p.open_period.save()
+    client.force_login(p.submitter_a)
+    html = client.get(URL).content.decode()
+    assert "Q2 2016/17 is not open for entry until 1 Jan 2099." in html
+    assert f'name="s{rows["Shire"].pk}-numerator"' not in html
+    assert "Save all as drafts" not in html
