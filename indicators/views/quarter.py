@@ -55,6 +55,7 @@ class QuarterRow:
     row: Row
     form: QuarterRowForm | None
     lock: str | None
+    swing: str | None = None  # the swing rule's message when this row is to be submitted
 
     @property
     def submission(self) -> Submission:
@@ -141,9 +142,9 @@ def _check_submittable(chosen: list[QuarterRow]) -> None:
             item.form.add_error(name, message)
         if missing:
             continue
-        swing = _swing(item, populations)
-        if swing and not item.form.cleaned_data.get("commentary"):
-            item.form.add_error("commentary", swing)
+        item.swing = _swing(item, populations)
+        if item.swing and not item.form.cleaned_data.get("commentary"):
+            item.form.add_error("commentary", item.swing)
 
 
 def _save_row(item: QuarterRow, actor) -> Submission:
@@ -198,7 +199,12 @@ def save_page(rows: list[QuarterRow], action: str, actor) -> list[Submission] | 
                 )
                 try:
                     submitted.append(
-                        workflow.submit(item.row.submission, actor, expected_row_version=expected)
+                        workflow.submit(
+                            item.row.submission,
+                            actor,
+                            expected_row_version=expected,
+                            swing_message=item.swing,
+                        )
                     )
                 except workflow.WorkflowError as error:
                     _record(item, error)

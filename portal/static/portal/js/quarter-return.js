@@ -18,7 +18,19 @@
     if (pending === 0 && waitingSubmitter) {
       var submitter = waitingSubmitter;
       waitingSubmitter = null;
-      form.requestSubmit(submitter);
+      if (form.requestSubmit) {
+        form.requestSubmit(submitter);
+      } else {
+        // Older browsers: send the pressed button's action with the form.
+        if (submitter && submitter.name) {
+          var action = document.createElement("input");
+          action.type = "hidden";
+          action.name = submitter.name;
+          action.value = submitter.value;
+          form.appendChild(action);
+        }
+        form.submit();
+      }
     }
   }
 
