@@ -97,3 +97,17 @@ def test_closing_with_unfinished_figures_asks_for_confirmation(client, partnersh
 def test_a_lock_message_says_who_can_lift_it(partnership, state, says):
     submission = make_submission(partnership, state)
     assert says in workflow.edit_lock(submission)
+
+
+def test_the_quarters_list_shows_a_published_quarter_as_still_open(client, partnership):
+    p = partnership
+    publish(p.open_period, p.approver)
+    client.force_login(p.approver)
+    html = client.get(reverse("indicators:period_list")).content.decode()
+    row = html[html.index("Q2 2016/17 (Jul–Sep 2016)") :]
+    row = row[: row.index("</tr>")]
+    assert (
+        'govuk-tag--green">Open</strong> <strong class="govuk-tag govuk-tag--purple">Published'
+        in row
+    )
+    assert "Close<span" in row
