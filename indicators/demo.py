@@ -373,7 +373,7 @@ def _open_quarter(period, county, users, stdout) -> None:
         if stdout is not None:
             stdout.write(
                 f"{period.short_label} already has work in it, left as it is; "
-                "`python manage.py load_demo --reset` starts the demo afresh.\n"
+                "`.venv/bin/python manage.py load_demo --reset` starts the demo afresh.\n"
             )
         return
     # The expected figures wait as drafts for the partners (idempotent).

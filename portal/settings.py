@@ -16,6 +16,9 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# DEBUG defaults on so that `make run` works with no configuration. Its technical 404 and
+# error pages (settings, SQL, source) are for developers on their own machine only: any
+# portal other people can reach runs with DEBUG=0, and then shows templates/404.html etc.
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env(
     "SECRET_KEY",
