@@ -7,11 +7,10 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from tests.workflow.helpers import make_submission
-from tests.workflow.test_browser_journey import PASSWORD, sign_in
+from tests.workflow.test_browser_journey import sign_in
 
 pytestmark = pytest.mark.browser
 WIDTHS = (1280, 390)
@@ -27,11 +26,8 @@ def check(page: Page, what: str) -> None:
 
 
 @pytest.fixture
-def people(partnership, transactional_db):
-    for user in User.objects.all():
-        user.set_password(PASSWORD)
-        user.save()
-    p = partnership
+def people(browser_people):
+    p = browser_people
     p.closed_period.closed_at = None
     p.closed_period.closes_on = None
     p.closed_period.save()

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from tests.workflow.helpers import make_submission
-from tests.workflow.test_browser_journey import PASSWORD, sign_in
+from tests.workflow.test_browser_journey import sign_in
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
@@ -41,11 +40,8 @@ def row(page: Page, area: str):
 
 
 @pytest.fixture
-def officer(partnership, transactional_db):
-    for user in User.objects.all():
-        user.set_password(PASSWORD)
-        user.save()
-    p = partnership
+def officer(browser_people):
+    p = browser_people
     return {
         area.name: make_submission(p, "draft", area=area, numerator=None)
         for area in (p.county, p.district_1, p.district_2)
