@@ -248,6 +248,7 @@ class ReviewForm(forms.Form):
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(
         label="Comment",
+        help_text="Sent to the submitter with the approval email and kept in the history.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[_limit(REASON_LIMIT)],

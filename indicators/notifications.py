@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from portal.models import Membership
 
-from .models import ReminderLog, ReportingPeriod, Submission
+from .models import ReminderLog, ReportingPeriod, Submission, SubmissionEvent
 
 Role = Membership.Role
 Stage = ReminderLog.Stage
@@ -151,7 +151,14 @@ def notify_approved(submission_id: int) -> int:
     submission = _load(submission_id)
     if submission is None or submission.state != Submission.State.APPROVED:
         return 0
-    return send("approved", _owners(submission), {"submission": submission, **_links(submission)})
+    context = {"submission": submission, "comment": _approval_comment(submission)}
+    return send("approved", _owners(submission), {**context, **_links(submission)})
+
+
+def _approval_comment(submission: Submission) -> str:
+    """What the approver wrote when approving: kept on the audit event, not the submission."""
+    approvals = submission.events.filter(action=SubmissionEvent.Action.APPROVED)
+    return approvals.order_by("-at", "-pk").values_list("comment", flat=True).first() or ""
 
 
 def notify_reopened(submission_id: int, reason: str = "") -> int:
