@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-worker system-deps assets lint check-deploy check-migrations worker clean
+.PHONY: setup run check-pdf test test-worker system-deps assets lint check-deploy check-migrations worker clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ setup: $(VENV)/.installed assets
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
-run: setup
+# The portal runs without WeasyPrint's system libraries, all but the PDF export: say what to
+# install, and start anyway.
+check-pdf: $(VENV)/.installed
+	@$(PY) scripts/check_pdf.py || echo "Starting anyway: everything but the PDF export works."
+
+run: setup check-pdf
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed assets system-deps

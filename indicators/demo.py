@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TextIO
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -191,8 +192,9 @@ def _period_dates(q: Quarter) -> dict:
 
 
 @transaction.atomic
-def load(stdout=None) -> dict:
-    """Create (or complete) the demo partnership. Returns counts for the command to print."""
+def load(stdout: TextIO | None = None) -> dict:
+    """Create (or complete) the demo partnership. Returns counts for the command to print;
+    a note on what was left as people changed it goes to stdout."""
     orgs = {}
     for slug, name, short, kind in ORGANISATIONS:
         orgs[slug], _ = Organisation.objects.update_or_create(
@@ -347,11 +349,7 @@ def load(stdout=None) -> dict:
             author=approver,
             created_at=_at(_period_dates(SEED_QUARTER)["deadline"] + dt.timedelta(days=5), 11),
         )
-    # The open quarter's expected figures wait as drafts for the partners (idempotent).
-    from .workflow import open_quarter
-
-    open_quarter(periods[OPEN_QUARTER], approver)
-    _open_quarter_activity(periods[OPEN_QUARTER], county, users)
+    _open_quarter(periods[OPEN_QUARTER], county, users, stdout)
     return {
         "organisations": len(orgs),
         "areas": 1 + len(districts),
@@ -399,18 +397,42 @@ def _peer_values(indicators, county, periods) -> None:
         raise ValueError(f"The demo's comparator values do not load: {errors[:3]}")
 
 
+def _open_quarter(period, county, users, stdout) -> None:
+    """The open quarter's expected drafts and the demo's activity in it, once only.
+
+    `make run` loads the demo on every start, after people have tried the workflow (approved,
+    reopened, returned, closed the quarter): their work is kept, never replayed over, and the
+    command says in one line how to start afresh instead of failing.
+    """
+    from .workflow import open_quarter
+
+    if (
+        period.is_closed()
+        or SubmissionEvent.objects.filter(submission__period=period)
+        .exclude(action=SubmissionEvent.Action.CREATED)
+        .exists()
+    ):
+        if stdout is not None:
+            stdout.write(
+                f"{period.short_label} already has work in it, left as it is; "
+                "`.venv/bin/python manage.py load_demo --reset` starts the demo afresh.\n"
+            )
+        return
+    # The expected figures wait as drafts for the partners (idempotent).
+    open_quarter(period, users["performance.manager"])
+    _open_quarter_activity(period, county, users)
+
+
 def _open_quarter_activity(period, county, users) -> None:
     """Q3 2016/17 in progress, so each screen has something to show: one figure awaiting
     review, one draft, one returned with the approver's comment, one approved but not yet
-    published (the committee sees it). Done once: skipped when the figures were touched."""
+    published (the committee sees it)."""
     from .workflow import approve, return_submission, save_draft, submit
 
     def current(code):
         return Submission.objects.current().get(indicator__code=code, area=county, period=period)
 
     first = current("crime-total")
-    if first.row_version != 1 or first.state != Submission.State.DRAFT:
-        return
     police, yos = users["police.officer"], users["yos.officer"]
     council, approver = users["council.officer"], users["performance.manager"]
     save_draft(

@@ -82,10 +82,15 @@ def format_number(value: Decimal, decimal_places: int) -> str:
     return f"{round_half_up(value, decimal_places):f}"
 
 
+def plain_number(value: Decimal) -> str:
+    """A stored number as people write it: no trailing zeros, no exponent ('588', '5.3')."""
+    return f"{value.normalize():f}"
+
+
 def _plain(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    return plain_number(value)
 
 
 def rate_per_1000(count: Decimal, population: int | None, decimal_places: int) -> Figure:

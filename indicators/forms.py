@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .figures import plain_number
 from .models import RAG, ComparisonBand, Direction, Indicator, Outcome, Override, Submission
 from .quarters import Quarter, british_date
 
@@ -76,6 +77,12 @@ class FigureField(forms.CharField):
         if self.whole and number != number.to_integral():
             raise ValidationError("Enter a whole number, like 47.", code="whole")
         return number
+
+    def prepare_value(self, value):
+        # The database keeps four decimal places; a person typed "588", not "588.0000".
+        if isinstance(value, Decimal):
+            return plain_number(value)
+        return value
 
 
 class BritishDateField(forms.DateField):
@@ -260,6 +267,7 @@ class ReviewForm(forms.Form):
     row_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(
         label="Comment",
+        help_text="Sent to the submitter with the approval email and kept in the history.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[_limit(REASON_LIMIT)],
@@ -332,30 +340,26 @@ class DeadlineForm(forms.Form):
     )
 
 
-class OverrideForm(forms.Form):
-    """One form for the three kinds of judgement; `clean` checks they fit together."""
+class _OverrideForm(forms.Form):
+    """What every judgement needs: the thing judged (`target_field`), the area, the value
+    and the reason. One form per kind, so each lists only the values that kind allows."""
 
-    kind = forms.ChoiceField(label="What to override", choices=Override.Kind.choices)
-    indicator = forms.ModelChoiceField(
-        queryset=Indicator.objects.filter(is_active=True),
-        required=False,
-        label="Indicator (for direction of travel or RAG)",
-    )
-    outcome = forms.ModelChoiceField(
-        queryset=Outcome.objects.filter(is_active=True),
-        required=False,
-        label="Outcome (for an outcome's overall RAG)",
-    )
-    area = forms.ModelChoiceField(queryset=None, label="Area")
-    value = forms.ChoiceField(
-        label="Set to",
-        choices=[("", "Choose")]
-        + [(c.value, f"RAG: {c.label}") for c in RAG]
-        + [(c.value, f"Direction: {c.label} ({c.arrow})") for c in Direction],
+    kind: str
+    target_field: str
+
+    area = forms.ModelChoiceField(
+        queryset=None,
+        label="Area",
+        empty_label="Choose an area",
+        error_messages={
+            "required": "Choose the area the judgement is for.",
+            "invalid_choice": "Choose an area from the list.",
+        },
     )
     reason = forms.CharField(
-        label="Reason",
-        help_text="Shown with the override on the committee dashboard.",
+        label="Reason for the judgement",
+        help_text="Shown with the override on the committee dashboard: say what the computed "
+        "rating does not take into account.",
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[_limit(REASON_LIMIT)],
         error_messages={"required": "Give the reason for the override."},
@@ -364,28 +368,111 @@ class OverrideForm(forms.Form):
     loaded_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, areas, **kwargs):
+        # Three forms share the page: ids are kept apart by kind, names stay plain.
+        kwargs.setdefault("auto_id", f"id_{self.kind}_%s")
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
+        self.order_fields([self.target_field, "area", "value", "reason"])
 
-    def clean(self):
-        data = super().clean()
-        kind = data.get("kind")
-        if kind == Override.Kind.OUTCOME_RAG:
-            if not data.get("outcome"):
-                self.add_error("outcome", "Choose the outcome.")
-            data["target"] = data.get("outcome")
-        elif kind:
-            if not data.get("indicator"):
-                self.add_error("indicator", "Choose the indicator.")
-            data["target"] = data.get("indicator")
-        value = data.get("value")
-        if kind and value:
-            allowed = (
-                {c.value for c in Direction}
-                if kind == Override.Kind.DIRECTION
-                else {c.value for c in RAG}
-            )
-            if value not in allowed:
-                wanted = "a direction" if kind == Override.Kind.DIRECTION else "a RAG rating"
-                self.add_error("value", f"Choose {wanted} for this kind of override.")
-        return data
+    @property
+    def target(self) -> Indicator | Outcome:
+        return self.cleaned_data[self.target_field]
+
+
+def _indicator_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Indicator.objects.filter(is_active=True),
+        label="Indicator",
+        empty_label="Choose an indicator",
+        error_messages={
+            "required": "Choose the indicator.",
+            "invalid_choice": "Choose an indicator from the list.",
+        },
+    )
+
+
+def _radios(label: str, choices, required: str, invalid: str | None = None) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        widget=forms.RadioSelect,
+        choices=choices,
+        error_messages={"required": required, "invalid_choice": invalid or required},
+    )
+
+
+RAG_CHOICES = [(c.value, c.label) for c in RAG]
+RAG_REQUIRED = "Choose red, amber, green or not applicable."
+
+
+class DirectionOverrideForm(_OverrideForm):
+    kind = Override.Kind.DIRECTION
+    target_field = "indicator"
+    indicator = _indicator_field()
+    value = _radios(
+        "Direction of travel",
+        [(c.value, f"{c.label} ({c.arrow})") for c in Direction],
+        "Choose the direction of travel.",
+        "Choose improving, stable, worsening, increasing or decreasing.",
+    )
+
+
+class RagOverrideForm(_OverrideForm):
+    kind = Override.Kind.RAG
+    target_field = "indicator"
+    indicator = _indicator_field()
+    value = _radios("Progress RAG", RAG_CHOICES, RAG_REQUIRED)
+
+
+class OutcomeRagOverrideForm(_OverrideForm):
+    kind = Override.Kind.OUTCOME_RAG
+    target_field = "outcome"
+    outcome = forms.ModelChoiceField(
+        queryset=Outcome.objects.filter(is_active=True),
+        label="Outcome",
+        empty_label="Choose an outcome",
+        error_messages={
+            "required": "Choose the outcome.",
+            "invalid_choice": "Choose an outcome from the list.",
+        },
+    )
+    value = _radios("Overall RAG of the outcome", RAG_CHOICES, RAG_REQUIRED)
+
+
+OVERRIDE_FORMS = {
+    form.kind: form for form in (DirectionOverrideForm, RagOverrideForm, OutcomeRagOverrideForm)
+}
+
+
+class QuarterRowForm(SubmissionForm):
+    """One figure on the quarter's return page: its inputs, nil return, flags, commentary.
+
+    Dates covered, footnotes and comparisons stay on the one-figure form; this form leaves
+    them as they are. Each row has its own prefix, so one page holds every row.
+    """
+
+    ROW_FIELDS = (
+        "row_version",
+        "value",
+        "numerator",
+        "denominator",
+        "is_nil_return",
+        "is_provisional",
+        "is_estimated",
+        "commentary",
+        "selected",
+    )
+
+    selected = forms.BooleanField(label="Tick to submit this figure", required=False)
+
+    def __init__(self, *args, submission: Submission, **kwargs):
+        super().__init__(*args, submission=submission, prefix=f"s{submission.pk}", **kwargs)
+        for name in [n for n in self.fields if n not in self.ROW_FIELDS]:
+            del self.fields[name]
+        self.fields["is_nil_return"].label = "Nil return (a confirmed 0)"
+        self.fields["is_nil_return"].help_text = ""
+        self.fields["commentary"].label = "Commentary"
+        self.fields["commentary"].widget.attrs["rows"] = 2
+
+    @classmethod
+    def editable_names(cls) -> list[str]:
+        return [n for n in super().editable_names() if n != "selected"]

@@ -537,6 +537,17 @@ class SubmissionQuerySet(models.QuerySet):
     def for_organisations(self, organisation_ids):
         return self.filter(indicator__owner_id__in=organisation_ids)
 
+    def unfinished_in(self, period):
+        """The quarter's figures not approved yet (drafts, submitted, returned), in the order
+        people read them: what publishing would leave out and closing would freeze."""
+        return (
+            self.current()
+            .filter(period=period)
+            .exclude(state=Submission.State.APPROVED)
+            .select_related("indicator", "indicator__owner", "area")
+            .order_by("indicator__owner__name", "indicator__display_order", "area__display_order")
+        )
+
 
 class Submission(models.Model):
     """One version of the figure for an indicator × area × quarter.
@@ -912,6 +923,14 @@ class Override(models.Model):
     def __str__(self) -> str:
         target = self.indicator or self.outcome
         return f"{self.get_kind_display()} of {target} set to {self.value}"
+
+    @property
+    def value_label(self) -> str:
+        """The judgement in words: 'Improving (↑)', 'Amber'."""
+        if self.kind == self.Kind.DIRECTION and self.value in Direction.values:
+            direction = Direction(self.value)
+            return f"{direction.label} ({direction.arrow})"
+        return RAG(self.value).label if self.value in RAG.values else self.value
 
     def clean(self) -> None:
         allowed = (

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from portal.models import Membership
 
-from .models import ReminderLog, ReportingPeriod, Submission
+from .models import ReminderLog, ReportingPeriod, Submission, SubmissionEvent
 
 Role = Membership.Role
 Stage = ReminderLog.Stage
@@ -109,7 +109,13 @@ def notify_submitted(submission_id: int) -> int:
     return send("submitted", to, {"submission": submission, **_links(submission)})
 
 
-def notify_imported(submission_ids: list[int]) -> int:
+def notify_submitted_batch(submission_ids: list[int]) -> int:
+    """To the performance managers: one email for figures submitted together (the quarter
+    page's "Submit"), not one per figure."""
+    return notify_imported(submission_ids, uploaded=False)
+
+
+def notify_imported(submission_ids: list[int], uploaded: bool = True) -> int:
     """To the performance managers: one email for a spreadsheet of figures sent for review."""
     submissions = list(
         Submission.objects.select_related(*RELATED)
@@ -128,6 +134,7 @@ def notify_imported(submission_ids: list[int]) -> int:
             "submitter": first.submitted_by,
             "organisation": first.indicator.owner,
             "period": first.period,
+            "uploaded": uploaded,
             "queue_url": absolute(reverse("indicators:review_queue")),
         },
     )
@@ -144,7 +151,14 @@ def notify_approved(submission_id: int) -> int:
     submission = _load(submission_id)
     if submission is None or submission.state != Submission.State.APPROVED:
         return 0
-    return send("approved", _owners(submission), {"submission": submission, **_links(submission)})
+    context = {"submission": submission, "comment": _approval_comment(submission)}
+    return send("approved", _owners(submission), {**context, **_links(submission)})
+
+
+def _approval_comment(submission: Submission) -> str:
+    """What the approver wrote when approving: kept on the audit event, not the submission."""
+    approvals = submission.events.filter(action=SubmissionEvent.Action.APPROVED)
+    return approvals.order_by("-at", "-pk").values_list("comment", flat=True).first() or ""
 
 
 def notify_reopened(submission_id: int, reason: str = "") -> int:
@@ -244,6 +258,15 @@ def send_deadline_reminders(today: dt.date | None = None) -> int:
         deadline__lte=today + dt.timedelta(days=days),
     )
     return _remind_owners(Stage.DUE_SOON, "deadline_reminder", periods, today)
+
+
+def send_reminders_now(period: ReportingPeriod, today: dt.date | None = None) -> int:
+    """A performance manager's "send reminders now" for one quarter, through the same
+    once-only log as the scheduled reminders: nobody is reminded twice at one stage."""
+    today = today or timezone.localdate()
+    if today > period.deadline:
+        return _remind_owners(Stage.OVERDUE, "overdue_notice", [period], today)
+    return _remind_owners(Stage.DUE_SOON, "deadline_reminder", [period], today)
 
 
 def send_overdue_notices(today: dt.date | None = None) -> int:

@@ -43,6 +43,11 @@ def notify_imported(submission_ids: list[int]) -> int:
     return notifications.notify_imported(submission_ids)
 
 
+@shared_task(name="indicators.tasks.notify_submitted_batch")
+def notify_submitted_batch(submission_ids: list[int]) -> int:
+    return notifications.notify_submitted_batch(submission_ids)
+
+
 @shared_task(name="indicators.tasks.notify_returned")
 def notify_returned(submission_id: int) -> int:
     return notifications.notify_returned(submission_id)

@@ -74,11 +74,13 @@ class WorkflowError(Exception):
 
 
 # Messages of rule 10: a refused edit says which lock applies.
-LOCK_CLOSED = "{period} has closed, so its figures can no longer be changed. Ask a performance manager if a correction is needed."
+# Publishing is not a lock: it freezes a snapshot and entry goes on until the quarter closes.
+LOCK_CLOSED = "{period} has closed, so its figures can no longer be changed. Only a performance manager can let a correction in, by reopening an approved figure."
 LOCK_APPROVED = "This figure has been approved, so it cannot be changed. Ask a performance manager to reopen it for correction."
-LOCK_SUBMITTED = "This figure has been submitted and is waiting for review. Withdraw it first if you need to change it."
-LOCK_PUBLISHED = "{period} has been published. A correction must be reopened by a performance manager and will be republished with a revision note."
-LOCK_NOT_OPEN = "{period} is not open for entry until {opens}."
+LOCK_SUBMITTED = "This figure has been submitted and is waiting for review. Withdraw it first if you need to change it, or ask a performance manager to return it."
+LOCK_NOT_OPEN = (
+    "{period} is not open for entry until {opens}. A performance manager sets when entry opens."
+)
 STALE = "This figure was changed by someone else while you were working on it. Your changes have not been saved: reload the page to see the latest version."
 
 
@@ -107,21 +109,18 @@ def _check_fresh(locked: Submission, expected_row_version: int | None) -> None:
 
 def _check_period_open(period: ReportingPeriod, submission: Submission | None = None) -> None:
     """Refuse entry outside the quarter's window. A reopened correction (version 2 and
-    later) was let in by an approver, so it may be edited in a closed or published quarter."""
+    later) was let in by an approver, so it may be edited in a closed quarter. Publication
+    is no part of the window: only closing ends entry (rule 10)."""
     if submission is not None and submission.version > 1:
         return
-    if period.is_published:
-        raise WorkflowError(LOCK_PUBLISHED.format(period=period.short_label), "published")
     if period.is_closed():
         raise WorkflowError(LOCK_CLOSED.format(period=period.short_label), "closed")
-    today = timezone.localdate()
-    if period.opens_on > today:
-        raise WorkflowError(
-            LOCK_NOT_OPEN.format(
-                period=period.short_label, opens=period.opens_on.strftime("%-d %b %Y")
-            ),
-            "not_open",
-        )
+    if period.opens_on > timezone.localdate():
+        raise WorkflowError(_not_open(period), "not_open")
+
+
+def _not_open(period: ReportingPeriod) -> str:
+    return LOCK_NOT_OPEN.format(period=period.short_label, opens=british_date(period.opens_on))
 
 
 def edit_lock(submission: Submission) -> str | None:
@@ -130,10 +129,10 @@ def edit_lock(submission: Submission) -> str | None:
         return LOCK_APPROVED
     if submission.state == State.SUBMITTED:
         return LOCK_SUBMITTED
-    if submission.version == 1 and submission.period.is_published:
-        return LOCK_PUBLISHED.format(period=submission.period.short_label)
     if submission.version == 1 and submission.period.is_closed():
         return LOCK_CLOSED.format(period=submission.period.short_label)
+    if submission.version == 1 and submission.period.opens_on > timezone.localdate():
+        return _not_open(submission.period)
     return None
 
 

@@ -6,7 +6,7 @@ A quarter is named in URLs by its code with a dash for the slash: /quarters/2016
 from django.urls import path, register_converter
 
 from .quarters import Quarter
-from .views import periods, review, submitter
+from .views import periods, quarter, review, submitter
 
 
 class QuarterConverter:
@@ -27,6 +27,12 @@ register_converter(QuarterConverter, "quarter")
 
 urlpatterns = [
     path("submissions/", submitter.my_submissions, name="my_submissions"),
+    path("submissions/quarter/<quarter:quarter>/", quarter.quarter_return, name="quarter_return"),
+    path(
+        "submissions/quarter/<quarter:quarter>/rows/<int:pk>/",
+        quarter.quarter_row_save,
+        name="quarter_row_save",
+    ),
     path("submissions/start/", submitter.submission_start, name="submission_start"),
     path("submissions/<int:pk>/", submitter.submission_edit, name="submission_edit"),
     path(
@@ -48,6 +54,7 @@ urlpatterns = [
     path("quarters/", periods.period_list, name="period_list"),
     path("quarters/open/", periods.period_open, name="period_open"),
     path("quarters/<quarter:quarter>/", periods.tracker, name="tracker"),
+    path("quarters/<quarter:quarter>/remind/", periods.tracker_remind, name="tracker_remind"),
     path("quarters/<quarter:quarter>/tracker.csv", periods.tracker_csv, name="tracker_csv"),
     path("quarters/<quarter:quarter>/deadline/", periods.period_deadline, name="period_deadline"),
     path("quarters/<quarter:quarter>/close/", periods.period_close, name="period_close"),

@@ -17,6 +17,9 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# DEBUG defaults on so that `make run` works with no configuration. Its technical 404 and
+# error pages (settings, SQL, source) are for developers on their own machine only: any
+# portal other people can reach runs with DEBUG=0, and then shows templates/404.html etc.
 DEBUG = env.bool("DEBUG", default=True)
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-change-me-in-production-0123456789"
 SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
@@ -48,6 +51,9 @@ DEMO_DATA_ALLOWED = DEBUG
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 PARTNERSHIP_NAME = env("PARTNERSHIP_NAME", default="Leicestershire Safer Communities Partnership")
+# Who answers about accessibility, privacy and the portal itself (footer pages). Set it
+# in production: the pages fall back to "ask your organisation's performance lead" without.
+PARTNERSHIP_CONTACT_EMAIL = env("PARTNERSHIP_CONTACT_EMAIL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,5 +1,6 @@
 """The home page sends each role to where it works; the throttled password reset."""
 
+from django.apps import apps
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -48,6 +49,19 @@ def _url(name: str) -> str | None:
         return None
 
 
+def _todo(user) -> list[dict]:
+    """Each app's to-do panels for the user. Apps offer them through a `home_todo` method
+    on their AppConfig, because portal may not import the apps built on it."""
+    if not user.is_authenticated:
+        return []
+    panels = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "home_todo", None)
+        if hook is not None:
+            panels.extend(hook(user))
+    return panels
+
+
 def home(request):
     sections = [
         {"title": title, "description": text, "url": url}
@@ -57,7 +71,11 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"sections": sections, "public_dashboard_url": _url("reporting:public_index")},
+        {
+            "sections": sections,
+            "todo": _todo(request.user),
+            "public_dashboard_url": _url("reporting:public_index"),
+        },
     )
 
 

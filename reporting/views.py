@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from indicators.models import Indicator, ReportingPeriod
+from indicators.models import Indicator, ReportingPeriod, Submission
 from portal import access
 from portal.models import Area
 
@@ -231,6 +231,7 @@ def publish(request, period: str):
             "form": form,
             "republishing": published,
             "awaiting": awaiting,
+            "unfinished": Submission.objects.unfinished_in(period_obj),
             "areas": publishable_areas(),
             "cancel_url": reverse("reporting:committee_dashboard", args=[period_obj.code]),
         },

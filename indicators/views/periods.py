@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from portal.models import Area
 
-from .. import workflow
+from .. import notifications, workflow
 from ..access import get_period_for_approver, require_approver
-from ..forms import DeadlineForm, OpenQuarterForm, OverrideForm
+from ..forms import OVERRIDE_FORMS, DeadlineForm, OpenQuarterForm
 from ..models import Override, ReportingPeriod
 from ..quarters import Quarter
 from . import tracker as tracking
@@ -114,19 +114,29 @@ def period_deadline(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 
 @login_required
 def period_close(request: HttpRequest, quarter: Quarter) -> HttpResponse:
-    """Confirm, then close: partners can no longer change the quarter's figures."""
+    """Confirm, then close: partners can no longer change the quarter's figures.
+
+    Closing is its own decision (publishing never closes). With figures not approved yet
+    the manager must tick that they mean to close anyway.
+    """
     period = get_period_for_approver(request, quarter)
-    error = None
-    if request.method == "POST":
-        try:
-            workflow.close_quarter(period, request.user)
-        except workflow.WorkflowError as exc:
-            error = exc.message
-        else:
-            messages.success(request, f"{period.label} is closed.")
-            return redirect("indicators:period_list")
     rows = tracking.tracker_rows(period)
     waiting = [r for r in rows if not (r.submission and r.submission.state == "approved")]
+    error = None
+    if request.method == "POST":
+        if waiting and not request.POST.get("confirm_unfinished"):
+            error = (
+                f"Tick the box to confirm you want to close {period.short_label} with "
+                f"{len(waiting)} figure{'s' if len(waiting) != 1 else ''} not approved."
+            )
+        else:
+            try:
+                workflow.close_quarter(period, request.user)
+            except workflow.WorkflowError as exc:
+                error = exc.message
+            else:
+                messages.success(request, f"{period.label} is closed.")
+                return redirect("indicators:period_list")
     return render(
         request,
         "indicators/period_close.html",
@@ -142,8 +152,36 @@ def tracker(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     return render(
         request,
         "indicators/tracker.html",
-        {"period": period, "rows": rows, "summary": tracking.summary(rows)},
+        {
+            "period": period,
+            "rows": rows,
+            "summary": tracking.summary(rows),
+            "organisations": tracking.by_organisation(rows),
+            "can_remind": period.is_open() and any(not r.received for r in rows),
+        },
     )
+
+
+@login_required
+@require_POST
+def tracker_remind(request: HttpRequest, quarter: Quarter) -> HttpResponse:
+    """Email the data officers of figures not yet in, now; once per person per stage."""
+    period = get_period_for_approver(request, quarter)
+    if not period.is_open():
+        messages.error(request, f"{period.short_label} is not open, so no reminders were sent.")
+        return redirect("indicators:tracker", period.as_quarter)
+    sent = notifications.send_reminders_now(period)
+    if sent:
+        messages.success(
+            request, f"{sent} reminder email{'s' if sent != 1 else ''} sent to data officers."
+        )
+    else:
+        messages.info(
+            request,
+            "No reminders were sent: everyone with figures still to send has already been "
+            "reminded at this stage.",
+        )
+    return redirect("indicators:tracker", period.as_quarter)
 
 
 @login_required
@@ -160,36 +198,50 @@ def tracker_csv(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 
 @login_required
 def overrides(request: HttpRequest, quarter: Quarter) -> HttpResponse:
-    """Set direction of travel, RAG or an outcome's overall RAG by judgement, with a reason."""
+    """Set direction of travel, RAG or an outcome's overall RAG by judgement, with a reason.
+
+    One form per kind of judgement; the posted `kind` says which one was sent.
+    """
     period = get_period_for_approver(request, quarter)
     areas = Area.objects.all()
-    form = OverrideForm(request.POST or None, areas=areas, initial={"loaded_at": timezone.now()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            workflow.set_override(
-                data["kind"],
-                data["target"],
-                data["area"],
-                period,
-                data["value"],
-                data["reason"],
-                request.user,
-                seen_at=data["loaded_at"],
-            )
-        except workflow.WorkflowError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "The override was recorded with its reason.")
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    loaded = {"loaded_at": timezone.now()}
+    forms = {
+        name: form_class(request.POST if name == kind else None, areas=areas, initial=loaded)
+        for name, form_class in OVERRIDE_FORMS.items()
+    }
+    if request.method == "POST":
+        form = forms.get(kind)
+        if form is None:
+            messages.error(request, "Choose what to override: direction, RAG or outcome RAG.")
             return redirect("indicators:overrides", period.as_quarter)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                workflow.set_override(
+                    kind,
+                    form.target,
+                    data["area"],
+                    period,
+                    data["value"],
+                    data["reason"],
+                    request.user,
+                    seen_at=data["loaded_at"],
+                )
+            except workflow.WorkflowError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "The override was recorded with its reason.")
+                return redirect("indicators:overrides", period.as_quarter)
     recorded = Override.objects.filter(period=period).select_related(
         "indicator", "outcome", "area", "author"
     )
+    bound = forms.get(kind)
     return render(
         request,
         "indicators/overrides.html",
-        {"period": period, "form": form, "overrides": recorded},
-        status=400 if form.errors else 200,
+        {"period": period, "forms": forms, "bound": bound, "overrides": recorded},
+        status=400 if bound is not None and bound.errors else 200,
     )
 
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from portal.models import Population
 
 from .. import figures
-from ..models import ReportingPeriod, Submission
+from ..models import Indicator, ReportingPeriod, Submission
 from ..quarters import Quarter
 
 RELATED = (
@@ -166,6 +166,18 @@ def status_of(submission: Submission) -> str:
     return submission.get_state_display()
 
 
+def row_sort_key(row: Row) -> tuple:
+    """The order people read figures in: outcome, indicator, then area."""
+    s = row.submission
+    return (
+        s.indicator.outcome.display_order,
+        s.indicator.display_order,
+        s.indicator.title,
+        s.area.display_order,
+        s.area.name,
+    )
+
+
 def rows_for(submissions: Iterable[Submission]) -> list[Row]:
     """Rows with figures, for submissions already loaded with `RELATED` joined."""
     submissions = list(submissions)
@@ -189,6 +201,27 @@ def rows_for(submissions: Iterable[Submission]) -> list[Row]:
             )
         )
     return rows
+
+
+def owned_indicators(organisation_ids) -> list[Indicator]:
+    """The active indicators these organisations submit, with their areas (two queries)."""
+    return list(
+        Indicator.objects.filter(is_active=True, owner_id__in=organisation_ids)
+        .select_related("outcome")
+        .prefetch_related("areas")
+    )
+
+
+def missing_pairs(indicators: Iterable[Indicator], rows: Iterable[Row]) -> list[tuple]:
+    """(indicator, area) expected of the organisation with no figure among `rows` yet, such
+    as an indicator added after the quarter was opened."""
+    have = {(r.submission.indicator_id, r.submission.area_id) for r in rows}
+    return [
+        (ind, area)
+        for ind in indicators
+        for area in ind.areas.all()
+        if (ind.pk, area.pk) not in have
+    ]
 
 
 def open_periods() -> list[ReportingPeriod]:

@@ -22,20 +22,19 @@ from .. import tasks, workflow
 from ..access import get_submission_for_owner, get_submission_for_user, require_submitter
 from ..forms import SubmissionForm
 from ..models import Indicator, ReportingPeriod, Submission, SubmissionEvent
-from .rows import RELATED, figure_of, has_figure, open_periods, rows_for, status_of
+from .rows import (
+    RELATED,
+    figure_of,
+    has_figure,
+    missing_pairs,
+    open_periods,
+    owned_indicators,
+    row_sort_key,
+    rows_for,
+    status_of,
+)
 
 State = Submission.State
-
-
-def _sort_key(row):
-    s = row.submission
-    return (
-        s.indicator.outcome.display_order,
-        s.indicator.display_order,
-        s.indicator.title,
-        s.area.display_order,
-        s.area.name,
-    )
 
 
 @login_required
@@ -50,31 +49,21 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
         .select_related(*RELATED)
     )
     rows = rows_for(submissions)
-    indicators = (
-        Indicator.objects.filter(is_active=True, owner_id__in=organisation_ids)
-        .select_related("outcome")
-        .prefetch_related("areas")
-    )
+    indicators = owned_indicators(organisation_ids)
     by_period = defaultdict(list)
     for row in rows:
         by_period[row.submission.period_id].append(row)
     sections = []
     for period in periods:
-        have = {(r.submission.indicator_id, r.submission.area_id) for r in by_period[period.pk]}
-        missing = [
-            (ind, area)
-            for ind in indicators
-            for area in ind.areas.all()
-            if (ind.pk, area.pk) not in have
-        ]
+        missing = missing_pairs(indicators, by_period[period.pk])
         sections.append(
             {
                 "period": period,
-                "rows": sorted(by_period.pop(period.pk, []), key=_sort_key),
+                "rows": sorted(by_period.pop(period.pk, []), key=row_sort_key),
                 "missing": missing,
             }
         )
-    corrections = sorted((r for rs in by_period.values() for r in rs), key=_sort_key)
+    corrections = sorted((r for rs in by_period.values() for r in rs), key=row_sort_key)
     return render(
         request,
         "indicators/my_submissions.html",

@@ -1,8 +1,9 @@
 """The submission tracker of a quarter: who has sent what, on time or late.
 
-Completeness is the share of expected figures received (submitted or approved);
-timeliness the share of expected figures first submitted by the deadline (end of the day,
-UK time). A figure returned and sent again counts by its first submission.
+Completeness is the share of expected figures received (submitted or approved).
+Timeliness, shown only once the deadline has passed (end of the day, UK time), is the
+share of expected figures received whose first submission was by the deadline, so it can
+never exceed completeness. A figure returned and sent again counts by its first submission.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ class TrackerRow:
 
     @property
     def timeliness(self) -> str:
-        """'On time', 'Late', 'Overdue' (still not in) or 'Not yet due'."""
-        if self.first_submitted_at:
+        """'On time', 'Late', 'Overdue' (not in after the deadline) or 'Not yet due'."""
+        if self.received and self.first_submitted_at:
             day = timezone.localtime(self.first_submitted_at).date()
             return "On time" if day <= self.deadline else "Late"
         return "Overdue" if self.deadline_passed else "Not yet due"
@@ -51,6 +52,10 @@ class TrackerRow:
     @property
     def on_time(self) -> bool:
         return self.timeliness == "On time"
+
+    @property
+    def late(self) -> bool:
+        return self.timeliness in ("Late", "Overdue")
 
 
 def tracker_rows(period: ReportingPeriod) -> list[TrackerRow]:
@@ -103,17 +108,31 @@ def percent(part: int, whole: int) -> int | None:
 
 
 def summary(rows: list[TrackerRow]) -> dict:
+    """Counts and shares of `rows`; timeliness is None until the deadline has passed."""
     expected = len(rows)
     received = sum(r.received for r in rows)
     on_time = sum(r.on_time for r in rows)
+    passed = bool(rows) and rows[0].deadline_passed
+    approved = sum(bool(r.submission and r.submission.state == State.APPROVED) for r in rows)
     return {
         "expected": expected,
         "received": received,
+        "submitted": received - approved,
+        "approved": approved,
         "on_time": on_time,
-        "approved": sum(bool(r.submission and r.submission.state == State.APPROVED) for r in rows),
+        "late": sum(r.late for r in rows),
+        "deadline_passed": passed,
         "completeness": percent(received, expected),
-        "timeliness": percent(on_time, expected),
+        "timeliness": percent(on_time, expected) if passed else None,
     }
+
+
+def by_organisation(rows: list[TrackerRow]) -> list[dict]:
+    """The summary for each organisation, in name order (rows are sorted that way)."""
+    groups: dict[int, list[TrackerRow]] = {}
+    for row in rows:
+        groups.setdefault(row.organisation.pk, []).append(row)
+    return [{"organisation": found[0].organisation, **summary(found)} for found in groups.values()]
 
 
 def state_counts(periods) -> dict[int, dict[str, int]]:

@@ -75,7 +75,9 @@ def test_closing_a_quarter_locks_edits_with_the_closed_message(client, partnersh
     client.force_login(partnership.approver)
     page = client.get(reverse("indicators:period_close", args=[Quarter(2016, 2)]))
     assert "not approved yet" in page.content.decode()
-    client.post(reverse("indicators:period_close", args=[Quarter(2016, 2)]))
+    client.post(
+        reverse("indicators:period_close", args=[Quarter(2016, 2)]), {"confirm_unfinished": "yes"}
+    )
     partnership.open_period.refresh_from_db()
     assert partnership.open_period.closed_by == partnership.approver
     client.force_login(partnership.submitter_a)
@@ -103,7 +105,7 @@ def test_the_tracker_counts_on_time_late_and_missing(client, partnership):
     client.force_login(p.approver)
     html = client.get(reverse("indicators:tracker", args=[Quarter(2016, 1)])).content.decode()
     # 4 expected: crime × 3 areas, survey × county; 2 received, 1 on time.
-    assert "50% (2 of 4 expected figures received)" in html
+    assert "50% (2 of 4 expected figures submitted or approved)" in html
     assert "25% (1 of 4 first submitted by the deadline)" in html
     assert "On time" in html and "Late" in html and "Overdue" in html
 
@@ -144,7 +146,9 @@ def test_an_override_replaces_the_previous_one_and_both_stay_on_record(client, p
         ("G", True),
     ]
     response = client.post(url, {**base, "kind": "direction", "value": "G", "reason": "x"})
-    assert "Choose a direction for this kind of override." in response.content.decode()
+    assert "Choose improving, stable, worsening, increasing or decreasing." in (
+        response.content.decode()
+    )
     response = client.post(
         url,
         {

@@ -100,7 +100,7 @@ class Command(BaseCommand):
                 Publication.objects.all().delete()
                 demo.wipe()
             self.stdout.write("Wiped the portal's data.")
-        counts = demo.load()
+        counts = demo.load(stdout=self.stdout)
         with transaction.atomic():
             counts["dashboards_published"] = publish_demo_history()
         summary = ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items())
