@@ -10,11 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from .import_files import CellError, parse_date, parse_decimal, parse_text, plain
+from .import_files import (
+    CellError,
+    Percentage,
+    misplaced_percentage,
+    parse_date,
+    parse_decimal,
+    parse_text,
+    plain,
+)
 from .models import ComparatorMember, Indicator, PeerValue, ReportingPeriod
 from .quarters import Quarter
 
@@ -151,6 +160,12 @@ def _check(row: PeerRow, lookups: _Lookups, seen: dict[tuple, int]) -> None:
     member = None
     if indicator is not None and data.get("member"):
         member = _member(row, indicator, data["member"], lookups)
+    if indicator is not None and isinstance(data.get("value"), Percentage):
+        # "12%" is read as shown: right for a percentage indicator, a slip for a rate.
+        shown = plain(data["value"]).rstrip("%")
+        if problem := misplaced_percentage("value", shown, indicator.unit, indicator.code):
+            row.error("value", problem)
+        data["value"] = Decimal(data["value"])
     if row.errors:
         return
     key = (indicator.pk, period.pk, member.pk)

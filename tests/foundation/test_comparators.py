@@ -82,8 +82,8 @@ def test_each_bad_row_and_column_is_listed_and_nothing_is_written(group):
         "Row 6, column member: 'Nowhere' is not a member of Most similar (as at 1 Apr 2016).",
         "Row 7, column member: Shire is this partnership: its own approved figure is used, "
         "so leave it out of the file.",
-        "Row 8, column value: '12%' has a % sign. Write the percentage as a plain number: "
-        "12 for 12%.",
+        "Row 8, column value: The cell shows 12%, a percentage, but value takes a rate per "
+        "1,000 for crime. If the figure is 0.12, type it as a plain number.",
         "Row 9, column value: 'lots' is not a number. Write numbers as plain digits, like "
         "1234 or 12.5.",
         "Row 10, column as_at: '31/02/2016' is not a real date.",
