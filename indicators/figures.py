@@ -385,6 +385,65 @@ def rag(
     return "A" if gap <= tolerance else "R"
 
 
+@dataclass(frozen=True)
+class Target:
+    """A target as judged: green within [low, high]; either bound may be open.
+
+    `tolerance` (None = 0) is the amber band outside the bounds. `source_year` is the
+    financial year the target was set for, or None for the indicator's standing target.
+    """
+
+    low: Decimal | None
+    high: Decimal | None
+    tolerance: Decimal | None = None
+    source_year: int | None = None
+
+
+NO_TARGET = "none"  # the rating key for "no target set", shown grey with those words
+
+
+def rag_against(value: Decimal, target: Target | None, polarity: str) -> str:
+    """'G' inside the target, 'A' within its tolerance outside it, else 'R'.
+
+    A point target (low == high) is one-sided by polarity: "higher" is green at or above
+    it, "lower" at or below it, no polarity only on it. With no target it is "none".
+    """
+    if target is None:
+        return NO_TARGET
+    low, high = target.low, target.high
+    if low is not None and low == high:
+        if polarity == "higher":
+            high = None
+        elif polarity == "lower":
+            low = None
+    gap = Decimal(0)
+    if low is not None and value < low:
+        gap = low - value
+    elif high is not None and value > high:
+        gap = value - high
+    if gap <= 0:
+        return "G"
+    return "A" if gap <= (target.tolerance or Decimal(0)) else "R"
+
+
+def target_text(target: Target | None, unit: str, decimal_places: int) -> str:
+    """The target as a reader sees it: '≤ 47.0', '≥ 80%', '25–35%', or 'no target set'."""
+    if target is None:
+        return "no target set"
+    sign = "%" if unit == "percentage" else ""
+
+    def shown(bound: Decimal) -> str:
+        return format_number(bound, decimal_places)
+
+    if target.low is not None and target.high is not None:
+        if target.low == target.high:
+            return f"{shown(target.low)}{sign}"
+        return f"{shown(target.low)}–{shown(target.high)}{sign}"
+    if target.low is not None:
+        return f"≥ {shown(target.low)}{sign}"
+    return f"≤ {shown(target.high)}{sign}"
+
+
 _SEVERITY = {"R": 3, "A": 2, "G": 1}
 
 

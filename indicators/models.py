@@ -7,6 +7,7 @@ transitions live in `indicators/workflow.py`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,7 +19,8 @@ from django.utils import timezone
 
 from portal.models import Area, Organisation
 
-from .quarters import Quarter, british_date, period_label
+from .figures import Target
+from .quarters import FinancialYear, Quarter, british_date, period_label
 
 
 class RAG(models.TextChoices):
@@ -245,15 +247,50 @@ class Indicator(models.Model):
     def needs_denominator(self) -> bool:
         return self.formula == self.Formula.PERCENTAGE
 
+    def target_for(
+        self, year: int, targets: Iterable[IndicatorTarget] | None = None
+    ) -> Target | None:
+        """The target for the financial year starting in `year`, or None: no target set.
+
+        A target set for the year wins; otherwise the standing target, on the side the
+        polarity gives. Pass `targets` (e.g. prefetched) to avoid a query per indicator.
+        """
+        pool = self.targets.all() if targets is None else targets
+        for target in pool:
+            if target.indicator_id == self.pk and target.year == year:
+                return target.as_target()
+        if self.target is None:
+            return None
+        low = self.target if self.polarity != self.Polarity.LOWER_IS_BETTER else None
+        high = self.target if self.polarity != self.Polarity.HIGHER_IS_BETTER else None
+        return Target(low=low, high=high, tolerance=self.target_tolerance, source_year=None)
+
     def validate_figures(
         self,
         value: Decimal | None,
         numerator: Decimal | None,
         denominator: Decimal | None,
         is_nil_return: bool = False,
+        status: str = "figure",
     ) -> dict[str, str]:
-        """Check raw figures against the unit; returns {field: message}, empty when fine."""
+        """Check raw figures against the unit; returns {field: message}, empty when fine.
+
+        A status other than a figure ("not yet available", "no new data published") must
+        come without figures, so a number is never half-meant.
+        """
         errors: dict[str, str] = {}
+        if status != Submission.Status.FIGURE:
+            label = Submission.Status(status).label.lower()
+            if is_nil_return:
+                errors["is_nil_return"] = f"A nil return is a figure: it cannot be “{label}”."
+            for name, given in (
+                ("value", value),
+                ("numerator", numerator),
+                ("denominator", denominator),
+            ):
+                if given is not None:
+                    errors[name] = f"Leave this empty when the figure is “{label}”."
+            return errors
         if is_nil_return:
             return errors
         if self.formula == self.Formula.DIRECT:
@@ -300,6 +337,80 @@ class DefinitionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code}: break from {british_date(self.effective_from)}"
+
+
+class IndicatorTarget(models.Model):
+    """The target for one financial year: "≤ 47.0", "≥ 80%" or a range "25–35%".
+
+    When a year has none, the indicator's standing target applies (`Indicator.target_for`).
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(
+        help_text="Calendar year the financial year starts in: 2016 for 2016/17."
+    )
+    low = models.DecimalField(
+        "at least",
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Green at or above this. Leave empty for no lower bound.",
+    )
+    high = models.DecimalField(
+        "at most",
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Green at or below this. Leave empty for no upper bound.",
+    )
+    tolerance = models.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="How far outside the target, in the indicator's unit, still counts as amber.",
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="one_target_per_indicator_year",
+                violation_error_message="This indicator already has a target for that year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=False) | Q(high__isnull=False),
+                name="target_has_a_bound",
+                violation_error_message="Give at least one bound: “at least” or “at most”.",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
+                name="target_range_in_order",
+                violation_error_message="“At least” cannot be more than “at most”.",
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__isnull=True) | Q(tolerance__gte=0),
+                name="target_tolerance_not_negative",
+                violation_error_message="The tolerance cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {FinancialYear(self.year).label}"
+
+    def clean(self) -> None:
+        if self.low is None and self.high is None:
+            raise ValidationError("Give at least one bound: “at least” or “at most”.")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValidationError({"high": "“At most” cannot be less than “at least”."})
+
+    def as_target(self) -> Target:
+        return Target(low=self.low, high=self.high, tolerance=self.tolerance, source_year=self.year)
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
@@ -441,6 +552,13 @@ class Submission(models.Model):
         RETURNED = "returned", "Returned"
         APPROVED = "approved", "Approved"
 
+    class Status(models.TextChoices):
+        """Whether the submission carries a figure, or says why it does not."""
+
+        FIGURE = "figure", "Figure supplied"
+        NOT_YET_AVAILABLE = "not_yet_available", "Not yet available"
+        NO_NEW_DATA = "no_new_data", "No new data published"
+
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="submissions")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="submissions")
     period = models.ForeignKey(
@@ -452,6 +570,13 @@ class Submission(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     row_version = models.PositiveIntegerField(default=1, editable=False)
 
+    status = models.CharField(
+        "data status",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.FIGURE,
+        help_text="A figure, or why there is none this quarter.",
+    )
     # The figures. Direct indicators use `value`; counts and rates put the count in
     # `numerator`; percentages use numerator and denominator.
     value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
@@ -557,6 +682,19 @@ class Submission(models.Model):
                 violation_error_message="A nil return cannot carry a figure other than 0.",
             ),
             models.CheckConstraint(
+                condition=Q(status="figure")
+                | Q(
+                    value__isnull=True,
+                    numerator__isnull=True,
+                    denominator__isnull=True,
+                    is_nil_return=False,
+                ),
+                name="no_figure_without_figure_status",
+                violation_error_message=(
+                    "A submission that is not yet available or has no new data carries no figure."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(covered_start__isnull=True)
                 | Q(covered_end__isnull=True)
                 | Q(covered_end__gte=F("covered_start")),
@@ -593,9 +731,12 @@ class Submission(models.Model):
         return f"{self.indicator.code} · {self.area} · {self.period.code} v{self.version}"
 
     def clean(self) -> None:
-        """Unit rules the database cannot see: a percentage within 0–100, whole counts."""
+        """Unit rules the database cannot see: a percentage within 0–100, whole counts.
+
+        A submission whose status is not a figure must carry no figure at all.
+        """
         errors = self.indicator.validate_figures(
-            self.value, self.numerator, self.denominator, self.is_nil_return
+            self.value, self.numerator, self.denominator, self.is_nil_return, self.status
         )
         if errors:
             raise ValidationError(errors)
@@ -665,22 +806,50 @@ class SubmissionEvent(models.Model):
 
 
 class PeerValue(models.Model):
-    """A comparator group member's figure for a quarter, from which a rank can be computed."""
+    """A comparator group member's published figure for an indicator and quarter.
+
+    The partnership's own entry (`ComparatorMember.is_self`) never has one: group measures
+    use the partnership's own approved figure for it, so the two cannot disagree.
+    """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="peer_values")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(ComparatorMember, on_delete=models.CASCADE, related_name="values")
     value = models.DecimalField(max_digits=16, decimal_places=4)
+    source = models.CharField(
+        max_length=200, blank=True, help_text='Where the figure was published, e.g. "iQuanta".'
+    )
+    as_at = models.DateField("as at", null=True, blank=True, help_text="The date it was taken.")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "period", "member"], name="one_peer_value_per_quarter"
+                fields=["indicator", "period", "member"],
+                name="one_peer_value_per_quarter",
+                violation_error_message="This member already has a value for that quarter.",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.value} ({self.indicator.code})"
+
+    def clean(self) -> None:
+        """Refuse a value for the partnership itself, or for a member of another group."""
+        member = self.member if self.member_id else None
+        if member is None:
+            return
+        if member.is_self:
+            raise ValidationError(
+                {
+                    "member": f"{member.name} is this partnership: its own approved figure is "
+                    "used, so it takes no comparator value."
+                }
+            )
+        indicator = self.indicator if self.indicator_id else None
+        if indicator is not None and member.group_id != indicator.comparator_group_id:
+            raise ValidationError(
+                {"member": f"{member.name} is not in the comparator group of {indicator.code}."}
+            )
 
 
 class OverrideQuerySet(models.QuerySet):
