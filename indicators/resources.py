@@ -15,16 +15,29 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import tablib
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
+from import_export.results import Result, RowResult
 
 from portal import access
 from portal.models import Area, Organisation, Population
 
 from . import figures
-from .columns import OPEN_DATA_COLUMNS
+from .columns import OPEN_DATA_COLUMNS, status_and_comparison_cells
+from .comparators import PEER_VALUE_COLUMNS, apply_peer_plan, export_peer_values, plan_peer_values
 from .import_files import FileRefused, check_zip, sniff_format
-from .models import ImportBatch, Indicator, Outcome, Submission
+from .models import (
+    ComparatorGroup,
+    ComparatorMember,
+    ImportBatch,
+    Indicator,
+    IndicatorTarget,
+    Outcome,
+    PeerValue,
+    Submission,
+)
 
 
 class _Strict:
@@ -85,6 +98,45 @@ class OutcomeResource(resources.ModelResource):
         export_order = fields
 
 
+class ComparatorGroupWidget(widgets.ForeignKeyWidget):
+    """A comparator group by name; of revisions sharing a name, the latest."""
+
+    def __init__(self):
+        super().__init__(ComparatorGroup, "name")
+
+    def clean(self, value, row=None, **kwargs):
+        name = (value or "").strip()
+        if not name:
+            return None
+        group = ComparatorGroup.objects.filter(name=name).order_by("-as_at").first()
+        if group is None:
+            raise ValueError(f"There is no comparator group named '{name}': import it first.")
+        return group
+
+
+class ComparatorGroupResource(resources.ModelResource):
+    class Meta(_Strict):
+        model = ComparatorGroup
+        import_id_fields = ["name", "as_at"]
+        fields = ["name", "source", "as_at", "notes"]
+        export_order = fields
+        instance_loader_class = None
+
+
+class ComparatorMemberResource(resources.ModelResource):
+    group = fields.Field(attribute="group", column_name="group", widget=ComparatorGroupWidget())
+
+    class Meta(_Strict):
+        model = ComparatorMember
+        import_id_fields = ["group", "name"]
+        fields = ["group", "name", "is_self"]
+        export_order = fields
+        instance_loader_class = None
+
+    def get_queryset(self):
+        return ComparatorMember.objects.select_related("group")
+
+
 class IndicatorResource(resources.ModelResource):
     outcome = fields.Field(
         attribute="outcome", column_name="outcome", widget=widgets.ForeignKeyWidget(Outcome, "slug")
@@ -98,6 +150,9 @@ class IndicatorResource(resources.ModelResource):
         attribute="areas",
         column_name="areas",
         widget=widgets.ManyToManyWidget(Area, field="code", separator="|"),
+    )
+    comparator_group = fields.Field(
+        attribute="comparator_group", column_name="comparator_group", widget=ComparatorGroupWidget()
     )
 
     class Meta(_Strict):
@@ -123,6 +178,7 @@ class IndicatorResource(resources.ModelResource):
             "direction_basis",
             "stable_band",
             "swing_threshold",
+            "comparator_group",
             "notes",
             "display_order",
             "is_active",
@@ -130,13 +186,44 @@ class IndicatorResource(resources.ModelResource):
         export_order = fields
 
     def get_queryset(self):
-        return Indicator.objects.select_related("outcome", "owner").prefetch_related("areas")
+        return Indicator.objects.select_related(
+            "outcome", "owner", "comparator_group"
+        ).prefetch_related("areas")
+
+
+class IndicatorTargetResource(resources.ModelResource):
+    """Targets per financial year, keyed on the indicator's code and the year."""
+
+    indicator = fields.Field(
+        attribute="indicator",
+        column_name="indicator",
+        widget=widgets.ForeignKeyWidget(Indicator, "code"),
+    )
+
+    class Meta(_Strict):
+        model = IndicatorTarget
+        import_id_fields = ["indicator", "year"]
+        fields = ["indicator", "year", "low", "high", "tolerance", "note"]
+        export_order = fields
+        instance_loader_class = None
+
+    def get_queryset(self):
+        return IndicatorTarget.objects.select_related("indicator")
 
 
 def _plain(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+
+
+def _status_or_comparison(column: str) -> fields.Field:
+    """An export column filled by `status_and_comparison_cells`, as every file writes it."""
+    return fields.Field(
+        column_name=column,
+        readonly=True,
+        dehydrate_method=lambda sub: status_and_comparison_cells(sub)[column],
+    )
 
 
 class HistoricValueResource(resources.ModelResource):
@@ -160,6 +247,19 @@ class HistoricValueResource(resources.ModelResource):
     estimated = fields.Field(column_name="estimated", readonly=True)
     footnote = fields.Field(column_name="footnote", readonly=True)
     revision = fields.Field(column_name="revision", readonly=True)
+    status = _status_or_comparison("status")
+    nn_rank = _status_or_comparison("nn_rank")
+    nn_of = _status_or_comparison("nn_of")
+    nn_band = _status_or_comparison("nn_band")
+    nn_not_benchmarked = _status_or_comparison("nn_not_benchmarked")
+    county_rank = _status_or_comparison("county_rank")
+    county_of = _status_or_comparison("county_of")
+    county_band = _status_or_comparison("county_band")
+    county_not_benchmarked = _status_or_comparison("county_not_benchmarked")
+    district_rank = _status_or_comparison("district_rank")
+    district_of = _status_or_comparison("district_of")
+    district_band = _status_or_comparison("district_band")
+    district_not_benchmarked = _status_or_comparison("district_not_benchmarked")
 
     class Meta:
         model = Submission
@@ -240,12 +340,67 @@ class HistoricValueResource(resources.ModelResource):
         return sub.version
 
 
+class PeerValueResource(resources.ModelResource):
+    """Comparator values in long format, checked and written by `indicators.comparators`.
+
+    The admin's preview and confirm call `import_data`; here it hands the whole file to
+    the same planner the partnership bundle uses and reports each bad row and column in
+    import-export's result, so the admin shows the usual preview or the usual error table.
+    """
+
+    indicator_code = fields.Field(column_name="indicator_code")
+    period = fields.Field(column_name="period")
+    member = fields.Field(column_name="member")
+    value = fields.Field(column_name="value")
+    source = fields.Field(column_name="source")
+    as_at = fields.Field(column_name="as_at")
+
+    class Meta:
+        model = PeerValue
+        fields = list(PEER_VALUE_COLUMNS)
+        export_order = list(PEER_VALUE_COLUMNS)
+
+    def export(self, queryset=None, **kwargs) -> tablib.Dataset:
+        rows = export_peer_values()
+        return tablib.Dataset(
+            *[[row[c] for c in PEER_VALUE_COLUMNS] for row in rows], headers=PEER_VALUE_COLUMNS
+        )
+
+    def import_data(self, dataset, dry_run: bool = False, **kwargs) -> Result:
+        rows = [dict(zip(dataset.headers or [], values, strict=False)) for values in dataset]
+        plan = plan_peer_values(rows)
+        result = Result()
+        result.diff_headers = list(PEER_VALUE_COLUMNS)
+        result.add_dataset_headers(dataset.headers or [])
+        for message in plan.file_errors:
+            result.append_invalid_row(1, {}, ValidationError(message))
+        for row in plan.rows:
+            values = [row.cells.get(c, "") for c in PEER_VALUE_COLUMNS]
+            if row.errors:
+                result.append_invalid_row(row.number, dict(row.cells), ValidationError(row.errors))
+                continue
+            outcome = RowResult()
+            outcome.import_type = row.change
+            outcome.diff = ["" if v is None else str(v) for v in values]
+            outcome.instance = row.instance
+            result.append_row_result(outcome)
+            result.increment_row_result_total(outcome)
+        if not dry_run and not plan.has_errors:
+            apply_peer_plan(plan)
+            for outcome in result.rows:
+                outcome.add_instance_info(outcome.instance)
+        return result
+
+
 REFERENCE_RESOURCES = [
     OrganisationResource,
     AreaResource,
     PopulationResource,
     OutcomeResource,
+    ComparatorGroupResource,
+    ComparatorMemberResource,
     IndicatorResource,
+    IndicatorTargetResource,
 ]
 
 
