@@ -7,27 +7,38 @@ Spreadsheet formula injection: a text cell that starts with = + - @, a tab or a 
 return *and has more after it* is prefixed with a single quote, so Excel or LibreOffice
 shows it as text instead of running it. A lone "-" is left alone: it is the dashboard's
 "not benchmarked" mark, it is not a formula (a spreadsheet shows a lone "-" as text), and
-the seed comparison expects exactly "-". Numbers are written as numbers and never touched.
+the seed comparison expects exactly "-". Numbers are written as numbers and never touched,
+and so is a signed figure ("-312", "+4.2%"): a spreadsheet reads it as a number.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.template.loader import render_to_string
 
-from .dashboard import Dashboard
+from .dashboard import SEED_LAYOUT_SLUG, Dashboard
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = "\ufeff"
 
 
+# A signed figure such as "-312" or "+4.2%" is a number to a spreadsheet, never a formula.
+SIGNED_FIGURE = re.compile(r"^[+-]\d[\d,]*(\.\d+)?%?$")
+
+
 def neutralise(value):
-    """Make a text cell safe for spreadsheets; numbers and None pass through."""
-    if isinstance(value, str) and len(value) > 1 and value.startswith(DANGEROUS_STARTS):
+    """Make a text cell safe for spreadsheets; numbers, signed figures and None pass through."""
+    if (
+        isinstance(value, str)
+        and len(value) > 1
+        and value.startswith(DANGEROUS_STARTS)
+        and not SIGNED_FIGURE.match(value)
+    ):
         return "'" + value
     return value
 
@@ -41,8 +52,8 @@ def _csv_bytes(rows: Iterable[Iterable]) -> bytes:
 
 
 def dashboard_csv(dashboard: Dashboard) -> bytes:
-    """The seed's ten columns, outcome and overall RAG on every row, then the footnotes."""
-    rows: list[list] = [dashboard.columns, *dashboard.table()]
+    """The layout's columns, group cells (outcome, overall RAG) on every row, then footnotes."""
+    rows: list[list] = [dashboard.headings, *dashboard.table()]
     if dashboard.footnotes:
         rows.append([])
         rows.extend([line] for line in dashboard.footnote_lines())
@@ -50,22 +61,63 @@ def dashboard_csv(dashboard: Dashboard) -> bytes:
 
 
 def filename_for(dashboard: Dashboard, extension: str) -> str:
+    """'dashboard-2016-17-Q2-E10000018.csv'; another layout than the seed's adds its slug."""
     period = dashboard.period_code.replace("/", "-")
-    return f"dashboard-{period}-{dashboard.area_code}.{extension}"
+    layout = "" if dashboard.layout_slug in ("", SEED_LAYOUT_SLUG) else f"-{dashboard.layout_slug}"
+    return f"dashboard-{period}-{dashboard.area_code}{layout}.{extension}"
 
 
 # --- XLSX --------------------------------------------------------------------------------
 
-RAG_FILLS = {"G": "C6EFCE", "A": "FFEB9C", "R": "FFC7CE", "n/a": "D9D9D9"}
-COLUMN_WIDTHS = [34, 12, 60, 22, 24, 14, 12, 14, 12, 12]
+RAG_FILLS = {"G": "C6EFCE", "A": "FFEB9C", "R": "FFC7CE", "n/a": "D9D9D9", "none": "D9D9D9"}
+RATED = {"rag", "outcome_rag"}
+WIDTHS = {"outcome": 34, "indicator": 60, "area": 24, "value": 22, "commentary": 60}
 
 
-def _number(text: str | None):
-    return Decimal(text) if text not in (None, "") else None
+LEADING_NUMBER = re.compile(r"^[+-]?[\d,]+(\.\d+)?")
+
+
+def number_format(text: str, figure: str) -> str | None:
+    """The spreadsheet number format that shows `figure` exactly as the cell's `text` does.
+
+    Markers, a percent sign and a period label become literal text in the format
+    ('0.00"* (2015-16)"'), so the cell stays a number a committee can sort and sum. None
+    when the text is not the figure followed by plain words.
+    """
+    found = LEADING_NUMBER.match(text)
+    if not found or '"' in text:
+        return None
+    places = len(figure.split(".")[1]) if "." in figure else 0
+    body = ("#,##0" if "," in found.group() else "0") + ("." + "0" * places if places else "")
+    suffix = text[found.end() :]
+    literal = f'"{suffix}"' if suffix else ""
+    if text.startswith("+"):
+        return f"+{body}{literal};-{body}{literal};{body}{literal}"
+    return body + literal
+
+
+def _xlsx_value(cell):
+    """(value, number format): a figure as a number with its words in the format, else text."""
+    figure = cell.figure or cell.number
+    shown = number_format(cell.text, figure) if figure else None
+    if shown is None:
+        return neutralise(cell.text), None
+    number = Decimal(figure)
+    return (float(number) if "." in figure else int(number)), shown
+
+
+def _row_height(texts_and_widths) -> float:
+    """Enough 15-point lines for the longest wrapped cell (spreadsheets do not fit heights)."""
+    lines = max(
+        (-(-len(text) // max(int(width * 1.1), 1)) for text, width in texts_and_widths if text),
+        default=1,
+    )
+    return 15.0 * max(lines, 1)
 
 
 def dashboard_xlsx(dashboard: Dashboard) -> bytes:
-    """A committee paper sheet: title row, frozen header, RAG fills with letters, footnotes."""
+    """A committee paper sheet: title row, header repeated on each page, RAG fills with
+    letters, figures as numbers, fitted row heights, one page wide, footnotes wrapped."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -76,9 +128,10 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
     heading = dashboard.heading
     if dashboard.area_is_district:
         heading += f" – {dashboard.area_name}"
+    widths = [WIDTHS.get(c.measure, 12 if c.measure in RATED else 14) for c in dashboard.columns]
     sheet.append([neutralise(heading)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([neutralise(c) for c in dashboard.columns])
+    sheet.append([neutralise(c) for c in dashboard.headings])
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in sheet[2]:
@@ -86,51 +139,62 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
         cell.border = border
-    for block in dashboard.outcomes:
-        for row in block.rows:
-            values = [
-                block.title,
-                block.rag,
-                row.title,
-                _number(row.previous_year_number)
-                if row.previous_year_number
-                else row.previous_year,
-                _number(row.latest_number) if row.latest_number else row.latest,
-                row.direction_text,
-                row.rag_text,
-                row.nn,
-                row.county,
-                row.district,
-            ]
-            sheet.append([neutralise(v) for v in values])
-            line = sheet.max_row
-            for col, cell in enumerate(sheet[line], start=1):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                cell.border = border
-                if isinstance(cell.value, Decimal):
-                    cell.number_format = "0" + (
-                        "." + "0" * row.decimal_places if row.decimal_places else ""
-                    )
-                    cell.value = float(cell.value) if row.decimal_places else int(cell.value)
-                if col in (2, 7) and cell.value in RAG_FILLS:
-                    cell.fill = PatternFill("solid", fgColor=RAG_FILLS[cell.value])
-                    cell.font = Font(bold=True)
-                    cell.alignment = Alignment(horizontal="center", vertical="top")
+    sheet.row_dimensions[2].height = _row_height(zip(dashboard.headings, widths, strict=True))
+    for row in dashboard.rows:
+        _write_row(sheet, dashboard, row, widths, border)
     sheet.freeze_panes = "A3"
-    for index, width in enumerate(COLUMN_WIDTHS, start=1):
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    if dashboard.footnotes:
-        sheet.append([])
-        for line in dashboard.footnote_lines():
-            sheet.append([neutralise(line)])
+    _footnotes(sheet, dashboard, sum(widths), Alignment)
     sheet.print_options.gridLines = False
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it needs
     sheet.print_title_rows = "2:2"
     book.properties.title = heading
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _write_row(sheet, dashboard: Dashboard, row, widths: list[int], border) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    line = sheet.max_row + 1
+    shown_cells = [row.cell(c.key) for c in dashboard.columns]
+    for index, (column, shown) in enumerate(
+        zip(dashboard.columns, shown_cells, strict=True), start=1
+    ):
+        value, number_format_ = _xlsx_value(shown)
+        target = sheet.cell(row=line, column=index, value=value)
+        target.alignment = Alignment(wrap_text=True, vertical="top")
+        target.border = border
+        if number_format_:
+            target.number_format = number_format_
+        if column.measure in RATED and shown.value in RAG_FILLS:
+            target.fill = PatternFill("solid", fgColor=RAG_FILLS[shown.value])
+            target.font = Font(bold=True)
+            target.alignment = Alignment(horizontal="center", vertical="top")
+    sheet.row_dimensions[line].height = _row_height(
+        zip([c.text for c in shown_cells], widths, strict=True)
+    )
+
+
+def _footnotes(sheet, dashboard: Dashboard, total_width: int, Alignment) -> None:
+    """Each footnote across the table's width, wrapped."""
+    if not dashboard.footnotes:
+        return
+    sheet.append([])
+    last = len(dashboard.columns)
+    for line in dashboard.footnote_lines():
+        sheet.append([neutralise(line)])
+        row = sheet.max_row
+        if last > 1:
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = _row_height([(line, total_width)])
 
 
 # --- PDF ---------------------------------------------------------------------------------

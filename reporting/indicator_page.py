@@ -20,6 +20,7 @@ from indicators.quarters import FinancialYear, Quarter
 from portal.models import Area
 
 from .charts import trend_chart
+from .dashboard import BLOCK_MEASURES
 from .models import Publication
 
 GOOD = {
@@ -231,7 +232,10 @@ def engine_series(indicator: Indicator, raws: Mapping, populations: Mapping[int,
 def published_series(history) -> list[SeriesPoint]:
     """The latest figure as published at each quarter; an unpublished quarter is a gap."""
     shown = {
-        p.period.as_quarter: (Decimal(r.latest_value) if r.latest_value else None, r.latest)
+        p.period.as_quarter: (
+            Decimal(r.headline_value) if r.headline_value else None,
+            r.headline_text,
+        )
         for p, _, r in history
     }
     if not shown:
@@ -280,7 +284,7 @@ def _visible(indicator: Indicator, area: Area, history, sees_approved: bool, pop
         ranks = {q: sub.comparison_display("nn") for q, sub in raws.items()}
         return raws, ranks, engine_series(indicator, raws, populations)
     raws = published_values(indicator, area)
-    ranks = {p.period.as_quarter: r.nn for p, _, r in history}
+    ranks = {p.period.as_quarter: r.cell("nn").text for p, _, r in history}
     return raws, ranks, published_series(history)
 
 
@@ -305,8 +309,17 @@ def page_context(indicator: Indicator, area: Area, *, sees_approved: bool) -> di
     )
     latest = history[-1] if history else None
     markers = latest[2].markers.split(",") if latest else []
+    # The latest published layout's own columns, without the row's grouping and title.
+    columns = (
+        [c for c in latest[1].columns if c.measure not in BLOCK_MEASURES | {"indicator"}]
+        if latest
+        else []
+    )
     return {
         "history": history,
+        "history_cells": [(p, d, r, [(c, r.cell(c.key)) for c in columns]) for p, d, r in history],
+        "detail_columns": columns,
+        "latest_cells": [(c, latest[2].cell(c.key)) for c in columns] if latest else [],
         "latest": latest,
         "footnotes": [f for f in latest[1].footnotes if f.marker in markers] if latest else [],
         "sees_approved": sees_approved,

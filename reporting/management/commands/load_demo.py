@@ -17,7 +17,8 @@ from django.db import transaction
 from indicators import demo, demo_data
 from indicators.models import Indicator, ReportingPeriod, SubmissionEvent
 from portal.models import Area, Organisation
-from reporting.models import ExportJob, Publication
+from reporting.layouts import SEED_LAYOUT, save_layout_data
+from reporting.models import ExportJob, Layout, Publication
 from reporting.publishing import publish
 
 REFUSED_IN_PRODUCTION = (
@@ -58,6 +59,16 @@ def foreign_data() -> list[str]:
         .distinct(),
     }
     return [_listed(label, list(names)) for label, names in found.items() if names]
+
+
+def ensure_seed_layout() -> bool:
+    """The seed's ten-column layout, made the default when no layout is; True if created."""
+    if Layout.objects.filter(slug=SEED_LAYOUT["slug"]).exists():
+        return False
+    save_layout_data(
+        {**SEED_LAYOUT, "is_default": not Layout.objects.filter(is_default=True).exists()}
+    )
+    return True
 
 
 def publish_demo_history() -> int:
@@ -101,6 +112,7 @@ class Command(BaseCommand):
                 demo.wipe()
             self.stdout.write("Wiped the portal's data.")
         counts = demo.load(stdout=self.stdout)
+        counts["layouts_created"] = int(ensure_seed_layout())
         with transaction.atomic():
             counts["dashboards_published"] = publish_demo_history()
         summary = ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items())
