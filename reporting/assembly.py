@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from indicators import figures
+from indicators.columns import status_and_comparison_cells
 from indicators.models import (
     DefinitionChange,
     Indicator,
@@ -516,6 +517,7 @@ def _open_data_record(ind, area, quarter: Quarter, sub: Submission, pops) -> dic
         "estimated": yes_no[sub.is_estimated],
         "footnote": sub.footnote,
         "revision": sub.version,
+        **status_and_comparison_cells(sub),
     }
 
 
