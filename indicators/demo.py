@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import TextIO
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.models import Area, Membership, Organisation, Population
@@ -191,10 +192,35 @@ def _period_dates(q: Quarter) -> dict:
     return {"opens_on": opens, "deadline": deadline, "closes_on": deadline + dt.timedelta(days=14)}
 
 
-@transaction.atomic
+RESET_HINT = "`.venv/bin/python manage.py load_demo --reset` starts the demo afresh."
+
+
+class DemoChanged(Exception):
+    """People changed the demo's data in a way the loader cannot build on (e.g. renamed an
+    organisation's slug in the admin): nothing was loaded and their changes stand."""
+
+
 def load(stdout: TextIO | None = None) -> dict:
     """Create (or complete) the demo partnership. Returns counts for the command to print;
-    a note on what was left as people changed it goes to stdout."""
+    a note on what was left as people changed it goes to stdout.
+
+    `make run` calls this on every start, so a clash with what people changed is one
+    sentence (DemoChanged), never a traceback that stops the server starting.
+    """
+    from .workflow import WorkflowError
+
+    try:
+        return _load(stdout)
+    except (IntegrityError, ValidationError, WorkflowError) as error:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise DemoChanged(
+            f"The demo was not reloaded, so the changes made in the portal stay as they are "
+            f"({reason}); {RESET_HINT}"
+        ) from error
+
+
+@transaction.atomic
+def _load(stdout: TextIO | None) -> dict:
     orgs = {}
     for slug, name, short, kind in ORGANISATIONS:
         orgs[slug], _ = Organisation.objects.update_or_create(
@@ -414,8 +440,7 @@ def _open_quarter(period, county, users, stdout) -> None:
     ):
         if stdout is not None:
             stdout.write(
-                f"{period.short_label} already has work in it, left as it is; "
-                "`.venv/bin/python manage.py load_demo --reset` starts the demo afresh.\n"
+                f"{period.short_label} already has work in it, left as it is; {RESET_HINT}\n"
             )
         return
     # The expected figures wait as drafts for the partners (idempotent).

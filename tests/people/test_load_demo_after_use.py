@@ -15,6 +15,7 @@ from django.core.management import call_command
 
 from indicators import workflow
 from indicators.models import ReportingPeriod, Submission, SubmissionEvent
+from portal.models import Organisation
 
 OPEN_QUARTER = {"period__year": 2016, "period__quarter": 3, "area__code": "E10000018"}
 
@@ -111,3 +112,21 @@ def test_load_demo_says_in_one_line_how_to_start_the_open_quarter_afresh(manager
 
 def test_a_fresh_load_does_not_mention_reset(db):
     assert "--reset" not in load_demo()
+
+
+def test_load_demo_after_a_clashing_admin_change_says_what_to_run_and_keeps_it(demo):
+    police = Organisation.objects.get(slug="leicestershire-police")
+    police.slug = "police"  # renamed in the admin: the demo's own slug is free again
+    police.save()
+    out, err = StringIO(), StringIO()
+
+    call_command("load_demo", stdout=out, stderr=err)
+
+    [line] = [line for line in err.getvalue().splitlines() if line]
+    assert line.startswith("The demo was not reloaded, so the changes made in the portal stay")
+    assert "portal_organisation" in line  # the clash, in the database's words
+    assert line.endswith("`.venv/bin/python manage.py load_demo --reset` starts the demo afresh.")
+    assert list(Organisation.objects.filter(name="Leicestershire Police").values_list("slug")) == [
+        ("police",)
+    ]
+    assert "Demo partnership ready" not in out.getvalue()
