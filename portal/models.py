@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Organisation(models.Model):
@@ -145,3 +146,41 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.year}: {self.population:,}"
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class OutboxEmail(models.Model):
+    """An email written in the same transaction as the change it reports, sent later.
+
+    The workflow never talks to the broker or the mail server while a user waits: it writes
+    a row here, and `portal.outbox.send_pending` (run by the worker every minute, and woken
+    after each commit) sends it and stamps `sent_at`. A broker or SMTP outage delays mail;
+    it cannot lose it, and a row is claimed under a row lock so it is never sent twice.
+    """
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "sent" if self.sent_at else "waiting"
+        return f"{self.subject} → {self.to} ({state})"
