@@ -21,7 +21,8 @@ app.conf.imports = ("indicators.import_tasks",)
 app.conf.beat_schedule = {
     "send-outbox": {
         "task": "portal.tasks.send_outbox",
-        "schedule": 60.0,
+        # Seconds; the fault tests shorten it. Each commit also wakes the sender at once.
+        "schedule": float(os.environ.get("OUTBOX_SEND_INTERVAL", "60")),
     },
     "sweep-stale-exports": {
         "task": "reporting.tasks.sweep_stale_exports",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from contextlib import contextmanager
 
 import pytest
 
@@ -24,19 +25,27 @@ def _reset_connections() -> None:
         del celery_app.__dict__["backend"]
 
 
-@pytest.fixture
-def broker_down(settings):
-    """Celery configured for a Redis broker on a port where nothing listens."""
-    url = f"redis://127.0.0.1:{free_port()}/0"
+@contextmanager
+def sending_to(url: str, settings):
+    """This test process sends tasks to the broker at `url` (no longer eagerly)."""
     saved = {
         key: celery_app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")
     }
     settings.CELERY_BROKER_URL = url
     celery_app.conf.update(task_always_eager=False, broker_url=url, result_backend=url)
     _reset_connections()
-    yield url
-    celery_app.conf.update(saved)
-    _reset_connections()
+    try:
+        yield url
+    finally:
+        celery_app.conf.update(saved)
+        _reset_connections()
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Celery configured for a Redis broker on a port where nothing listens."""
+    with sending_to(f"redis://127.0.0.1:{free_port()}/0", settings) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
