@@ -6,6 +6,7 @@ import socket
 from contextlib import contextmanager
 
 import pytest
+from kombu import pools as kombu_pools
 
 from portal.celery import app as celery_app
 
@@ -17,12 +18,14 @@ def free_port() -> int:
 
 
 def _reset_connections() -> None:
+    """Forget every broker connection and producer, so the next send uses the new URL."""
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
-    if "backend" in celery_app.__dict__:
-        del celery_app.__dict__["backend"]
+    kombu_pools.reset()
+    for cached in ("backend", "control"):
+        celery_app.__dict__.pop(cached, None)
 
 
 @contextmanager

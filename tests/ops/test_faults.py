@@ -107,16 +107,17 @@ def test_a_worker_killed_mid_export_is_redelivered_and_makes_the_file_once(
     first = started(processes.worker("first", env, logs), ready="ready.")
     # Hold the export inside its build: the worker claims the job, then waits on this lock.
     lock = psycopg.connect(database_url())
-    lock.execute("LOCK TABLE indicators_submission IN ACCESS EXCLUSIVE MODE")
-    client.force_login(p.viewer)
-    url = reverse("reporting:committee_export", args=[p.open_period.code, p.county.code, "csv"])
-    assert client.post(url).status_code == 302
-    job = ExportJob.objects.get()
-    wait_until(lambda: ExportJob.objects.get().status == "running", 60, "the job to start")
-
-    first.kill()  # SIGKILL to the worker and its pool, mid-export
-    lock.rollback()
-    lock.close()
+    try:
+        lock.execute("LOCK TABLE indicators_submission IN ACCESS EXCLUSIVE MODE")
+        client.force_login(p.viewer)
+        url = reverse("reporting:committee_export", args=[p.open_period.code, p.county.code, "csv"])
+        assert client.post(url).status_code == 302
+        job = ExportJob.objects.get()
+        wait_until(lambda: ExportJob.objects.get().status == "running", 60, "the job to start")
+        first.kill()  # SIGKILL to the worker and its pool, mid-export
+    finally:
+        lock.rollback()  # never leave the table locked, or the test database cannot be reset
+        lock.close()
     started(processes.worker("second", env, logs), ready="ready.")
 
     wait_until(lambda: ExportJob.objects.get().status == "done", 120, "the redelivered export")
