@@ -84,7 +84,7 @@ def run_historic_import(batch_id: int) -> str:
     return historic.run(batch).status
 
 
-def sweep_stale_imports(now=None) -> tuple[int, int]:
+def sweep_stale_imports(now: dt.datetime | None = None) -> tuple[int, int]:
     """Retry each historic import whose worker died (no heartbeat within the time limit),
     or fail it with a message after JOB_MAX_ATTEMPTS runs. Returns (retried, failed)."""
     now = now or timezone.now()

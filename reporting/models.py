@@ -82,14 +82,14 @@ class ExportJobQuerySet(models.QuerySet):
     def unfinished(self):
         return self.filter(status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING])
 
-    def stale(self, now=None):
+    def stale(self, now: dt.datetime | None = None) -> ExportJobQuerySet:
         """Unfinished jobs whose heartbeat is older than the export time limit: no worker
         can still be on them (the worker kills a task at the limit)."""
         now = now or timezone.now()
         limit = dt.timedelta(seconds=settings.EXPORT_TIME_LIMIT + 60)
         return self.unfinished().filter(updated_at__lt=now - limit)
 
-    def reusable(self, now=None):
+    def reusable(self, now: dt.datetime | None = None) -> ExportJobQuerySet:
         """Jobs a new request may share: done, or unfinished with a live heartbeat."""
         return self.exclude(status=ExportJob.Status.FAILED).exclude(
             pk__in=self.stale(now).values("pk")

@@ -133,7 +133,7 @@ def run_export(job_id: int) -> int:
 WORKER_LOST = "The file could not be made: the server preparing it stopped. Ask for the file again."
 
 
-def sweep_stale_exports(now=None) -> tuple[int, int]:
+def sweep_stale_exports(now: dt.datetime | None = None) -> tuple[int, int]:
     """Retry each export whose worker died (no heartbeat within the time limit), or fail it
     with a message after JOB_MAX_ATTEMPTS runs. Returns (retried, failed)."""
     return retry_or_fail(
