@@ -147,3 +147,21 @@ def test_a_stale_historic_import_is_retried_then_failed(partnership):
     assert sweep_stale_imports() == (0, 1)
     batch.refresh_from_db()
     assert batch.status == "failed" and batch.errors == [IMPORT_LOST]
+
+
+def test_the_nightly_expiry_fails_an_import_left_queued_and_drops_its_file(partnership):
+    from indicators.import_tasks import expire_import_previews
+
+    old = timezone.now() - dt.timedelta(days=8)
+    batch = ImportBatch.objects.create(
+        kind="historic",
+        owner=partnership.admin,
+        status="queued",
+        content=b"indicator_code\n",
+        filename="history.csv",
+        created_at=old,
+        updated_at=old,
+    )
+    assert expire_import_previews() == 1
+    batch.refresh_from_db()
+    assert (batch.status, batch.content, batch.errors) == ("failed", b"", [IMPORT_LOST])
