@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup run check-pdf test test-worker system-deps assets lint check-deploy check-migrations worker clean
+.PHONY: setup run serve check-pdf test test-worker system-deps assets lint check-deploy check-migrations worker clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,10 +33,16 @@ check-pdf: $(VENV)/.installed
 run: setup check-pdf
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# As production runs it: DEBUG off, gunicorn, collected static files, a worker with beat
+# on Redis (see docs/deploying.md; settings from the environment).
+serve: $(VENV)/.installed assets
+	PY=$(PY) bash scripts/serve.sh
+
 test: $(VENV)/.installed assets system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The tests that need a real Celery worker on Redis (see .ci/run for the services).
+# The tests that need real processes: a Celery worker on Redis, and the fault tests that
+# start their own Redis, workers, gunicorn and S3 server (see scripts/test_worker.sh).
 test-worker: $(VENV)/.installed
 	bash scripts/test_worker.sh
 

@@ -1036,6 +1036,10 @@ class ImportBatch(models.Model):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Heartbeat of a historic import: set when queued and when a worker starts it; see
+    # `indicators.import_tasks.sweep_stale_imports` for what happens when it goes stale.
+    updated_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,10 @@
 """Emails of the workflow: notices on transitions, deadline reminders and the review digest.
 
 Plain functions, tested directly; `indicators/tasks.py` wraps them for Celery. Every email
-has a plain-text and an HTML body from `templates/emails/`. Reminders record what they sent
-in `ReminderLog`, so a re-run of a task sends nothing twice.
+has a plain-text and an HTML body from `templates/emails/`, and is written to the outbox
+(`portal.outbox`) in the caller's transaction: the worker sends it after the commit, so a
+broker or mail outage delays a notice but never loses it or fails the user's action.
+Reminders record what they queued in `ReminderLog`, so a re-run of a task sends nothing twice.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import outbox
 from portal.models import Membership
 
 from .models import ReminderLog, ReportingPeriod, Submission, SubmissionEvent
@@ -34,7 +36,9 @@ def absolute(path: str) -> str:
 
 
 def send(template: str, recipients: Iterable[User], context: dict) -> int:
-    """Send `emails/<template>` (subject, .txt and .html) to each recipient separately."""
+    """Queue `emails/<template>` (subject, .txt and .html) to each recipient separately.
+
+    The rows join the caller's transaction; returns how many emails were queued."""
     sent = 0
     for user in recipients:
         if not user.email:
@@ -46,14 +50,12 @@ def send(template: str, recipients: Iterable[User], context: dict) -> int:
             "partnership_name": settings.PARTNERSHIP_NAME,
         }
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split())
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string(f"emails/{template}.txt", ctx),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
+        outbox.add(
+            user.email,
+            subject,
+            render_to_string(f"emails/{template}.txt", ctx),
+            render_to_string(f"emails/{template}.html", ctx),
         )
-        message.attach_alternative(render_to_string(f"emails/{template}.html", ctx), "text/html")
-        message.send()
         sent += 1
     return sent
 
@@ -182,9 +184,8 @@ def _send_once(
 ) -> int:
     """Send each recipient one email about the submissions not yet reminded at this stage.
 
-    The log rows and the email go together: if the email fails the rows roll back and the
-    next run tries again; if another run logged them first, the unique constraint stops
-    this one.
+    The log rows and the outbox rows are written in one transaction: if another run logged
+    them first, the unique constraint rolls both back, so no one hears twice.
     """
     logged = ReminderLog.objects.filter(stage=stage, recipient__in=list(wanted))
     if stage == Stage.DIGEST:

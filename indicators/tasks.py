@@ -1,7 +1,9 @@
 """Celery tasks: thin wrappers over `indicators.notifications`, which is tested directly.
 
-Tasks take primary keys and ISO dates (JSON), and are sent with `transaction.on_commit`
-(see `queue`) so a worker never reads a row before the transaction that wrote it commits.
+Tasks take primary keys and ISO dates (JSON). Workflow notices no longer travel through the
+broker: `queue` writes them to the outbox in the caller's transaction and wakes the sender
+after the commit (the notify_* tasks stay registered so that messages queued by an older
+release still drain). The periodic reminders run in the worker and send what they queued.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
-from django.db import transaction
+
+from portal.outbox import send_pending
+from portal.tasks import wake_outbox_sender
 
 from . import notifications
 
@@ -20,17 +24,23 @@ def _day(value: str | None) -> dt.date | None:
 
 @shared_task(name="indicators.tasks.send_deadline_reminders")
 def send_deadline_reminders(today: str | None = None) -> int:
-    return notifications.send_deadline_reminders(_day(today))
+    queued = notifications.send_deadline_reminders(_day(today))
+    send_pending()
+    return queued
 
 
 @shared_task(name="indicators.tasks.send_overdue_notices")
 def send_overdue_notices(today: str | None = None) -> int:
-    return notifications.send_overdue_notices(_day(today))
+    queued = notifications.send_overdue_notices(_day(today))
+    send_pending()
+    return queued
 
 
 @shared_task(name="indicators.tasks.send_review_digest")
 def send_review_digest(today: str | None = None) -> int:
-    return notifications.send_review_digest(_day(today))
+    queued = notifications.send_review_digest(_day(today))
+    send_pending()
+    return queued
 
 
 @shared_task(name="indicators.tasks.notify_submitted")
@@ -64,5 +74,8 @@ def notify_reopened(submission_id: int, reason: str = "") -> int:
 
 
 def queue(task, *args) -> None:
-    """Send `task` once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(lambda: task.delay(*args))
+    """Write `task`'s emails to the outbox now, in the caller's transaction, and wake the
+    sender once it commits. Never talks to the broker before the commit, never raises if
+    the broker is down (beat sends the outbox every minute)."""
+    task(*args)
+    wake_outbox_sender()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from .models import Area, AuditEntry, Membership, Organisation, Population
+from .models import Area, AuditEntry, Membership, Organisation, OutboxEmail, Population
 
 
 class MembershipInline(admin.TabularInline):
@@ -66,6 +66,22 @@ class PortalUserAdmin(UserAdmin):
     inlines = [UserMembershipInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "memberships__role", "memberships__organisation"]
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """Read only: what waits to be sent, and why the mail server refused it (for operators)."""
+
+    list_display = ["created_at", "to", "subject", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 admin.site.site_header = "Partnership performance portal administration"

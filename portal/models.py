@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 # An area code appears in URLs: letters, digits, dashes and underscores only (ONS codes such
 # as E10000018 fit), so a stray character in an address is "not found", never an error.
@@ -198,3 +199,41 @@ class AuditEntry(models.Model):
     def record(cls, action: str, actor, subject: str, **details) -> AuditEntry:
         """Write one entry; `details` must be JSON-ready (pass dates as ISO text)."""
         return cls.objects.create(action=action, actor=actor, subject=subject, details=details)
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class OutboxEmail(models.Model):
+    """An email written in the same transaction as the change it reports, sent later.
+
+    The workflow never talks to the broker or the mail server while a user waits: it writes
+    a row here, and `portal.outbox.send_pending` (run by the worker every minute, and woken
+    after each commit) sends it and stamps `sent_at`. A broker or SMTP outage delays mail;
+    it cannot lose it, and a row is claimed under a row lock so it is never sent twice.
+    """
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "sent" if self.sent_at else "waiting"
+        return f"{self.subject} → {self.to} ({state})"

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.config import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "portal.middleware.SessionIdleTimeoutMiddleware",
     "portal.middleware.PrivatePagesMiddleware",
+    "portal.background.BackgroundUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -112,6 +115,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep connections for a minute, but test each before reuse: after a database restart or a
+# dropped connection the next request reconnects instead of answering 500.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and an eager export share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -119,6 +126,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local memory for one process; set CACHE_URL=redis://… so that every app server and the
+# worker share import progress and page caches.
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://portal"),
 }
@@ -175,8 +184,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploaded and exported files go through Django's storage API: this server's MEDIA_ROOT by
+# default, S3-compatible object storage with STORAGE_URL=s3://bucket/… (see portal.config).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(env("STORAGE_URL", default="")),
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_STORAGE",
@@ -195,6 +206,7 @@ EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH")  # EMAIL_URL=filemail:///folder (tests)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="performance-portal@localhost")
 
 # Celery: eager in-process without a broker; a real worker through Redis with one.
@@ -202,11 +214,43 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, and a worker that dies mid-task gives its
+# message back: exports and imports are idempotent, so running one again is harmless.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# When the broker connection drops, a late-acknowledged task cannot be acknowledged any
+# more and will be redelivered: stop it rather than finish it twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A user's request never waits on a dead broker: fail fast, never retry a publish
+# (portal.background.enqueue then answers False and the work waits for beat or a retry).
+BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = False
+# An unacknowledged message (its worker died) goes back on the queue after
+# visibility_timeout seconds; it must exceed the longest task's time limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_timeout": BROKER_TIMEOUT,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "max_retries": 0,
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+CELERY_RESULT_EXPIRES = 24 * 3600
+# Jobs: a hard time limit (the worker kills a task past it), and the periodic sweeper
+# retries a job whose heartbeat is older than the limit, at most JOB_MAX_ATTEMPTS times.
+EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=300)
+IMPORT_TIME_LIMIT = env.int("IMPORT_TIME_LIMIT", default=1800)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# /health/ fails when the oldest unsent email has waited longer than this (seconds).
+OUTBOX_MAX_AGE = env.int("OUTBOX_MAX_AGE", default=900)
 
 # Workflow and reminders.
 REMINDER_DAYS_BEFORE_DEADLINE = env.int("REMINDER_DAYS_BEFORE_DEADLINE", default=7)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal import access
+from portal.background import TRY_AGAIN, BackgroundUnavailable, enqueue_on_commit
 
 from . import exports
 from .access import area_or_404, period_or_404, publication_or_404, require_viewer
@@ -19,6 +19,10 @@ FORMATS = {"csv", "xlsx", "pdf"}
 
 
 def _start(request, source: str, period, area, fmt: str) -> ExportJob:
+    """Create the job and send it to the worker once committed.
+
+    If the broker refuses it, the job is failed at once (never left pending for the next
+    visitor) and the request answers "try again in a few minutes" (503)."""
     job = ExportJob.objects.create(
         format=fmt,
         source=source,
@@ -27,7 +31,12 @@ def _start(request, source: str, period, area, fmt: str) -> ExportJob:
         layout_slug=request.GET.get("layout", "")[:80],
         requested_by=request.user if request.user.is_authenticated else None,
     )
-    transaction.on_commit(lambda: run_export.delay(job.id))
+
+    def refused() -> None:
+        job.fail(TRY_AGAIN)
+        raise BackgroundUnavailable(TRY_AGAIN)
+
+    enqueue_on_commit(run_export, job.id, on_refused=refused)
     return job
 
 
@@ -37,7 +46,8 @@ def public_export(request, period: str, area: str, fmt: str):
         raise Http404("No such format.")
     publication = publication_or_404(period, area)
     # A published snapshot does not change, so one file per revision and format serves
-    # every visitor: repeated clicks (or scripts) do not queue more work.
+    # every visitor: repeated clicks (or scripts) do not queue more work. A failed job, or
+    # one whose worker died (no heartbeat), is never handed out: a new one is started.
     job = (
         ExportJob.objects.filter(
             source=ExportJob.Source.PUBLISHED,
@@ -47,7 +57,7 @@ def public_export(request, period: str, area: str, fmt: str):
             layout_slug=request.GET.get("layout", "")[:80],
             created_at__gte=publication.published_at,
         )
-        .exclude(status=ExportJob.Status.FAILED)
+        .reusable()
         .order_by("-created_at")
         .first()
     ) or _start(request, ExportJob.Source.PUBLISHED, publication.period, publication.area, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -234,8 +235,30 @@ class Publication(models.Model):
         return self.revision > 1
 
 
+class ExportJobQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING])
+
+    def stale(self, now: dt.datetime | None = None) -> ExportJobQuerySet:
+        """Unfinished jobs whose heartbeat is older than the export time limit: no worker
+        can still be on them (the worker kills a task at the limit)."""
+        now = now or timezone.now()
+        limit = dt.timedelta(seconds=settings.EXPORT_TIME_LIMIT + 60)
+        return self.unfinished().filter(updated_at__lt=now - limit)
+
+    def reusable(self, now: dt.datetime | None = None) -> ExportJobQuerySet:
+        """Jobs a new request may share: done, or unfinished with a live heartbeat."""
+        return self.exclude(status=ExportJob.Status.FAILED).exclude(
+            pk__in=self.stale(now).values("pk")
+        )
+
+
 class ExportJob(models.Model):
-    """A dashboard export built by a Celery task; the file is served once it is done."""
+    """A dashboard export built by a Celery task; the file is served once it is done.
+
+    `updated_at` is the heartbeat: set when the job is queued, claimed and finished. A job
+    whose heartbeat is older than EXPORT_TIME_LIMIT is stale (its worker died) and is
+    retried or failed by `reporting.tasks.sweep_stale_exports`; `attempts` counts runs."""
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -273,7 +296,11 @@ class ExportJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -284,3 +311,16 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def requeue(self) -> None:
+        """Back to waiting, with a fresh heartbeat, before the task is sent again."""
+        self.status = self.Status.PENDING
+        self.updated_at = timezone.now()
+        self.save(update_fields=["status", "updated_at"])
+
+    def fail(self, message: str) -> None:
+        """Record that the job will not produce a file, and why (shown on its page)."""
+        self.status = self.Status.FAILED
+        self.error = message
+        self.finished_at = self.updated_at = timezone.now()
+        self.save(update_fields=["status", "error", "finished_at", "updated_at"])
