@@ -7,12 +7,14 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.models import Area
+from portal.tasks import wake_outbox_sender
 
 from .. import notifications, workflow
 from ..access import get_period_for_approver, require_approver
@@ -170,10 +172,14 @@ def tracker_remind(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     if not period.is_open():
         messages.error(request, f"{period.short_label} is not open, so no reminders were sent.")
         return redirect("indicators:tracker", period.as_quarter)
-    sent = notifications.send_reminders_now(period)
+    with transaction.atomic():
+        sent = notifications.send_reminders_now(period)
+        wake_outbox_sender()
     if sent:
         messages.success(
-            request, f"{sent} reminder email{'s' if sent != 1 else ''} sent to data officers."
+            request,
+            f"{sent} reminder email{'s' if sent != 1 else ''} to data officers "
+            f"{'are' if sent != 1 else 'is'} on the way.",
         )
     else:
         messages.info(
