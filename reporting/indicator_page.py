@@ -295,6 +295,10 @@ def page_context(indicator: Indicator, area: Area, *, sees_approved: bool) -> di
         return None
     populations = dict(area.populations.values_list("year", "population"))
     raws, ranks, points = _visible(indicator, area, history, sees_approved, populations)
+    if not points and sees_approved and history:
+        # Never less than the public sees: the published rows stand when the approved
+        # figures form no point of their own yet.
+        raws, ranks, points = _visible(indicator, area, history, False, populations)
     if not points:
         return None
     targets = list(indicator.targets.all())
