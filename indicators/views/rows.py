@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django_tables2.data import TableData
+from django_tables2.utils import OrderBy
 
 from portal.models import Population
 
@@ -189,6 +191,42 @@ def rows_for(submissions: Iterable[Submission]) -> list[Row]:
             )
         )
     return rows
+
+
+class PagedRows(TableData):
+    """A table's data that sorts and pages the submissions in the database, then makes rows.
+
+    The review queue can match every submission in the portal ("All states"); only the page
+    shown is loaded and only its figures are computed, so a page costs the same at any size.
+    Columns sort on the submission's fields (`submission__…` in the table); the primary key
+    breaks ties so the pages neither skip nor repeat a row.
+    """
+
+    def __init__(self, submissions: QuerySet) -> None:
+        super().__init__(submissions.order_by("pk"))
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.data.count()
+        return self._count
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return rows_for(self.data[key])
+        return rows_for(self.data[key : key + 1])[0]
+
+    def __iter__(self):
+        return iter(rows_for(self.data))
+
+    def order_by(self, aliases) -> None:
+        fields = []
+        for alias in aliases:
+            column = self.table.columns[OrderBy(alias).bare]
+            flipped = alias[0] != column.order_by_alias[0]
+            accessors = column.order_by.opposite if flipped else column.order_by
+            fields += [a.for_queryset().replace("submission__", "", 1) for a in accessors]
+        self.data = self.data.order_by(*fields, "pk")
 
 
 def open_periods() -> list[ReportingPeriod]:
