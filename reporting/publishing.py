@@ -17,6 +17,7 @@ from indicators.models import ReportingPeriod
 from portal.models import Area
 
 from .assembly import build_dashboard
+from .cache import published_pages_changed
 from .dashboard import Dashboard
 from .models import Publication
 
@@ -82,6 +83,7 @@ def publish(
     if period.published_at is None:
         period.published_at = at
         period.save(update_fields=["published_at"])
+    published_pages_changed()
     return made
 
 

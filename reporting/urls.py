@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import views
+from .cache import published_page
 from .converters import QuarterCodeConverter
 
 app_name = "reporting"
@@ -8,19 +9,24 @@ register_converter(QuarterCodeConverter, "quarter_code")
 
 urlpatterns = [
     # Public: published snapshots only.
-    path("dashboard/", views.public_index, name="public_index"),
+    path("dashboard/", published_page(views.public_index), name="public_index"),
     path("dashboard/latest/", views.public_latest, name="public_latest"),
     path("dashboard/open-data.csv", views.open_data, name="open_data"),
     path("dashboard/indicators/<slug:code>/", views.indicator_detail, name="indicator_detail"),
-    path("dashboard/<quarter_code:period>/", views.public_dashboard, name="public_dashboard"),
+    # Published pages change only when a quarter is published: cached (reporting/cache.py).
+    path(
+        "dashboard/<quarter_code:period>/",
+        published_page(views.public_dashboard),
+        name="public_dashboard",
+    ),
     path(
         "dashboard/<quarter_code:period>/<str:area>/",
-        views.public_dashboard,
+        published_page(views.public_dashboard),
         name="public_dashboard",
     ),
     path(
         "dashboard/<quarter_code:period>/<str:area>/dashboard.csv",
-        views.public_csv,
+        published_page(views.public_csv),
         name="public_csv",
     ),
     path(

@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
@@ -29,6 +30,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached public pages (reporting/cache.py) belong to the test that rendered them.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
