@@ -40,22 +40,23 @@ class World:
         return self.submitters[indicator.display_order % len(self.submitters)]
 
 
+def _closed(q: Quarter, now: dt.datetime) -> ReportingPeriod:
+    return ReportingPeriod(
+        year=q.year,
+        quarter=q.number,
+        opens_on=q.end + dt.timedelta(days=1),
+        deadline=q.end + dt.timedelta(days=42),
+        closes_on=q.end + dt.timedelta(days=56),
+        closed_at=now,
+    )
+
+
 def _periods(quarters: int, today: dt.date) -> tuple[list[ReportingPeriod], ReportingPeriod]:
     now = timezone.now()
     current = Quarter.containing(today)
     made = []
     for n in range(quarters, 0, -1):
-        q = current.shift(-n)
-        made.append(
-            ReportingPeriod(
-                year=q.year,
-                quarter=q.number,
-                opens_on=q.end + dt.timedelta(days=1),
-                deadline=q.end + dt.timedelta(days=42),
-                closes_on=q.end + dt.timedelta(days=56),
-                closed_at=now,
-            )
-        )
+        made.append(_closed(current.shift(-n), now))
     made.append(
         ReportingPeriod(
             year=current.year,
@@ -193,15 +194,7 @@ def grow_history(world: World, total: int) -> int:
     first = world.periods[0].as_quarter
     now = timezone.now()
     older = ReportingPeriod.objects.bulk_create(
-        ReportingPeriod(
-            year=q.year,
-            quarter=q.number,
-            opens_on=q.end + dt.timedelta(days=1),
-            deadline=q.end + dt.timedelta(days=42),
-            closes_on=q.end + dt.timedelta(days=56),
-            closed_at=now,
-        )
-        for q in (first.shift(-n) for n in range(1, extra + 1))
+        _closed(first.shift(-n), now) for n in range(1, extra + 1)
     )
     template = Submission.objects.filter(period=world.latest).order_by("pk").first()
     columns = [
