@@ -89,22 +89,28 @@ class Lookups:
         periods = {p.as_quarter: p for p in ReportingPeriod.objects.all()}
         return cls(indicators, areas, area_ids, periods)
 
-    def fetch_existing(self, keys: Iterable[Key]) -> None:
-        """Load what is held for `keys` (one chunk of the file): two queries on the
-        unique (indicator, area, period) indexes of current and latest approved figures."""
-        self.held, self.in_progress = {}, {}
+    def where(self, keys: Iterable[Key]) -> tuple[Q, dict[int, Quarter]]:
+        """A filter for the submissions of `keys`, one term per indicator and quarter, and
+        the quarters by period id. Quarters the portal has not got hold nothing."""
         by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
         quarters = {}
         for indicator_id, area_id, quarter in keys:
             period = self.periods.get(quarter)
-            if period is not None:  # a quarter not created yet holds nothing
+            if period is not None:
                 by_cell[(indicator_id, period.pk)].add(area_id)
                 quarters[period.pk] = quarter
-        if not by_cell:
-            return
         where = Q()
         for (indicator_id, period_id), area_ids in by_cell.items():
             where |= Q(indicator_id=indicator_id, period_id=period_id, area_id__in=area_ids)
+        return where, quarters
+
+    def fetch_existing(self, keys: Iterable[Key]) -> None:
+        """Load what is held for `keys` (one chunk of the file): two queries on the
+        unique (indicator, area, period) indexes of current and latest approved figures."""
+        self.held, self.in_progress = {}, {}
+        where, quarters = self.where(keys)
+        if not quarters:
+            return
         fields = ("indicator_id", "area_id", "period_id")
         for row in (
             Submission.objects.approved()

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from bench import data, measures
+from bench import data, explain, measures
 from indicators.models import Submission
 
 
@@ -42,6 +42,9 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=50)
         parser.add_argument("--load-seconds", type=float, default=20)
         parser.add_argument("--big-submissions", type=int, default=6_000_000)
+        parser.add_argument(
+            "--explain", action="store_true", help="print the query plans of history-free reads"
+        )
         parser.add_argument(
             "--only", default="", help="comma-separated: committee,queue,imports,public,load"
         )
@@ -88,4 +91,8 @@ class Command(BaseCommand):
             label = f"{small_size // 1000}k_vs_{big_size / 1e6:.1f}M"
             for line in measures.growth(small, measures.page_times(world), label):
                 self.stdout.write(str(line))
+        if opts["explain"]:
+            self.stdout.write(f"# query plans at {Submission.objects.count():,} submissions")
+            for line in explain.plans(world):
+                self.stdout.write(line)
         self.stdout.write(f"# {time.perf_counter() - started:.0f}s")
