@@ -5,18 +5,20 @@ area, layout and revision is the same until someone publishes again. `published_
 keeps that page in Django's cache (the backend from settings: local memory by default, a
 shared Redis in production, where every worker must see the same generation) under a
 generation number that publishing moves on (`published_pages_changed`), answers
-`If-None-Match` / `If-Modified-Since` with 304, and gzips the body.
+`If-None-Match` / `If-Modified-Since` with 304, and serves a body gzipped once, when cached.
 
-Signed-in people get the page rendered for them (it names them and their menu). The CSRF
-token of the export forms is the one per-visitor part of a public page: the cache keeps a
-placeholder and each response gets the visitor's own masked token. Masking differs on every
-response, which is Django's defence against BREACH for the token; the page carries no other
-secret, so it is safe to compress (unlike signed-in pages, which are never gzipped here).
+Signed-in people get the page rendered for them (it names them and their menu). The cached
+page holds no secret: the export forms' CSRF fields are taken out, and the public export
+they post to is exempt from CSRF (reporting/urls.py) because it acts on no one's behalf: it
+prepares the one public file of a published revision, which anyone may ask for without a
+cookie. With nothing secret in the body, compressing it gives BREACH nothing to find
+(signed-in pages, which carry tokens and private figures, are never compressed here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import re
 import time
@@ -28,23 +30,29 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition
 
 GENERATION_KEY = "published-pages:generation"
 PAGE_TIMEOUT = 24 * 3600  # a safety net: publishing is what makes an entry stale
-CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-CSRF_PLACEHOLDER = b"@@csrf-token@@"
+CSRF_FIELD = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 @dataclass(frozen=True)
 class CachedPage:
-    body: bytes  # with CSRF_PLACEHOLDER where a visitor's token goes
+    body: bytes
+    gzipped: bytes
     content_type: str
-    etag: str
+    etag: str  # of the plain body; the gzipped one is told apart by a suffix
     last_modified: float  # the last publication: the page cannot have changed since
+
+    def variant(self, request: HttpRequest) -> tuple[bytes, str, bool]:
+        """The body, ETag and whether it is gzipped, for what the client accepts."""
+        if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return self.gzipped, self.etag[:-1] + '-gz"', True
+        return self.body, self.etag, False
 
 
 def generation() -> int:
@@ -91,9 +99,10 @@ def _store(request: HttpRequest, response: HttpResponse) -> CachedPage | None:
     key, gen, _ = request._published_page
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
-    body = CSRF_FIELD.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
+    body = CSRF_FIELD.sub(b"", response.content)
     page = CachedPage(
         body=body,
+        gzipped=gzip.compress(body, mtime=0),
         content_type=response["Content-Type"],
         etag=quote_etag(hashlib.sha256(body).hexdigest()[:32]),
         last_modified=gen / 1000,
@@ -103,11 +112,12 @@ def _store(request: HttpRequest, response: HttpResponse) -> CachedPage | None:
 
 
 def _serve(request: HttpRequest, page: CachedPage) -> HttpResponse:
-    body = page.body
-    if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    body, etag, gzipped = page.variant(request)
     response = HttpResponse(body, content_type=page.content_type)
-    response["ETag"] = page.etag
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response["ETag"] = etag
     response["Last-Modified"] = http_date(page.last_modified)
     return response
 
@@ -116,7 +126,8 @@ def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     """Serve `view` from the cache to anonymous visitors, with ETag, 304s and gzip."""
 
     def etag(request, *args, **kwargs):
-        return _lookup(request)[1].etag if _lookup(request)[1] else None
+        page = _lookup(request)[1]
+        return None if page is None else page.variant(request)[1]
 
     def last_modified(request, *args, **kwargs):
         page = _lookup(request)[1]
@@ -132,13 +143,11 @@ def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
                 return response
         return _serve(request, page)
 
-    compressed = gzip_page(from_cache)
-
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        return compressed(request, *args, **kwargs)
+        return from_cache(request, *args, **kwargs)
 
     return wrapped
 
