@@ -163,13 +163,15 @@ class Command(BaseCommand):
         """The quarters' periods, as the portal path would create them (not timed)."""
         periods = {}
         for q in sorted({k[2] for k in keys}):
-            periods[q] = ReportingPeriod.objects.create(
+            periods[q], _ = ReportingPeriod.objects.get_or_create(
                 year=q.year,
                 quarter=q.number,
-                opens_on=q.end,
-                deadline=q.end,
-                closes_on=q.end,
-                closed_at=timezone.now(),
+                defaults={
+                    "opens_on": q.end,
+                    "deadline": q.end,
+                    "closes_on": q.end,
+                    "closed_at": timezone.now(),
+                },
             )
         return periods
 
