@@ -38,13 +38,14 @@ GENERATION_KEY = "published-pages:generation"
 PAGE_TIMEOUT = 24 * 3600  # a safety net: publishing is what makes an entry stale
 CSRF_FIELD = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
 @dataclass(frozen=True)
 class CachedPage:
     body: bytes
     gzipped: bytes
-    content_type: str
+    headers: tuple[tuple[str, str], ...]  # the view's own: type, download name, language
     etag: str  # of the plain body; the gzipped one is told apart by a suffix
     last_modified: float  # the last publication: the page cannot have changed since
 
@@ -103,7 +104,7 @@ def _store(request: HttpRequest, response: HttpResponse) -> CachedPage | None:
     page = CachedPage(
         body=body,
         gzipped=gzip.compress(body, mtime=0),
-        content_type=response["Content-Type"],
+        headers=tuple((h, response[h]) for h in KEPT_HEADERS if response.has_header(h)),
         etag=quote_etag(hashlib.sha256(body).hexdigest()[:32]),
         last_modified=gen / 1000,
     )
@@ -113,7 +114,7 @@ def _store(request: HttpRequest, response: HttpResponse) -> CachedPage | None:
 
 def _serve(request: HttpRequest, page: CachedPage) -> HttpResponse:
     body, etag, gzipped = page.variant(request)
-    response = HttpResponse(body, content_type=page.content_type)
+    response = HttpResponse(body, headers=dict(page.headers))
     if gzipped:
         response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ("Accept-Encoding",))

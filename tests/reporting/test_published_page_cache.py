@@ -92,3 +92,11 @@ def test_each_revision_and_area_is_cached_apart(client, demo):
     first = client.get(PAGE + "?revision=1").content.decode()
     latest = client.get(PAGE).content.decode()
     assert "Second look." in latest and "has been replaced" in first
+
+
+def test_the_cached_csv_is_still_a_named_download(client, demo):
+    url = reverse("reporting:public_csv", args=[Q2, "E10000018"])
+    first, second = client.get(url), client.get(url)
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    assert second["Content-Disposition"].startswith("attachment; filename=")
+    assert second["Content-Type"].startswith("text/csv") and second["ETag"]
