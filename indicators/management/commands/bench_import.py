@@ -1,8 +1,8 @@
 """`python manage.py bench_import --rows 20000 [--format csv|xlsx]`: import speed and memory.
 
 Sizes and limits are flags: `--indicators`, `--areas` (the quarters needed go back from the
-last one that is over), `--max-rows` and `--max-uncompressed-bytes` (the portal's
-IMPORT_MAX_* limits for the run; by default raised just enough for the file generated).
+last one that is over), `--max-rows`, `--max-upload-bytes` and `--max-uncompressed-bytes`
+(the portal's IMPORT_MAX_* limits for the run; by default raised just enough for the file).
 
 Generates a historic file of N approved values (indicators × areas × past quarters) and, in
 one run, measures rows per second through the portal's import path (`indicators.historic`:
@@ -54,6 +54,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-uncompressed-bytes", type=int, help="IMPORT_MAX_UNCOMPRESSED_BYTES for the run"
         )
+        parser.add_argument(
+            "--max-upload-bytes", type=int, help="IMPORT_MAX_UPLOAD_BYTES for the run"
+        )
 
     def handle(self, *args, rows, format, indicators, areas, **options):
         self.n_indicators, self.n_areas = indicators, areas
@@ -61,6 +64,8 @@ class Command(BaseCommand):
             "IMPORT_MAX_ROWS": options["max_rows"] or max(rows, settings.IMPORT_MAX_ROWS),
             "IMPORT_MAX_UNCOMPRESSED_BYTES": options["max_uncompressed_bytes"]
             or max(rows * 1000, settings.IMPORT_MAX_UNCOMPRESSED_BYTES),
+            "IMPORT_MAX_UPLOAD_BYTES": options["max_upload_bytes"]
+            or max(rows * 200, settings.IMPORT_MAX_UPLOAD_BYTES),
         }
         try:
             with override_settings(**limits), transaction.atomic():
