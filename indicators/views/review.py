@@ -41,12 +41,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     queryset = Submission.objects.current().select_related(*RELATED)
     filterset = ReviewFilter(request.GET, queryset=queryset)
     matching = filterset.qs if filterset.is_valid() else queryset.none()
-    table = ReviewTable(PagedRows(matching))
+    rows = PagedRows(matching)
+    table = ReviewTable(rows)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,
         "indicators/review_queue.html",
-        {"filter": filterset, "table": table, "count": table.paginator.count},
+        {"filter": filterset, "table": table, "count": len(rows), "more": rows.more},
     )
 
 

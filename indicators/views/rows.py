@@ -202,13 +202,20 @@ class PagedRows(TableData):
     breaks ties so the pages neither skip nor repeat a row.
     """
 
+    # Counting every match would read every row: past this many the count stops, the
+    # page says "more than", and the pages reach this far (filters narrow the rest).
+    COUNT_LIMIT = 10_000
+
     def __init__(self, submissions: QuerySet) -> None:
         super().__init__(submissions.order_by("pk"))
         self._count: int | None = None
+        self.more = False  # more match than COUNT_LIMIT (known once counted)
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = self.data.count()
+            found = self.data.order_by()[: self.COUNT_LIMIT + 1].count()
+            self._count = min(found, self.COUNT_LIMIT)
+            self.more = found > self.COUNT_LIMIT
         return self._count
 
     def __getitem__(self, key):

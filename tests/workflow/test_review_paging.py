@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from indicators import figures
 from indicators.models import Submission
+from indicators.views.rows import PagedRows
 
 from .helpers import many_submissions
 
@@ -69,3 +70,12 @@ def test_sorting_by_state_orders_the_whole_queue_not_just_the_page(client, partn
     html = client.get(QUEUE, {"state": "", "sort": "state", "page": 1}).content.decode()
     states = set(Submission.objects.filter(pk__in=_selected_ids(html)).values_list("state"))
     assert states == {("approved",)}
+
+
+def test_past_the_count_limit_the_queue_says_more_than(client, partnership, monkeypatch):
+    monkeypatch.setattr(PagedRows, "COUNT_LIMIT", 100)
+    many_submissions(partnership, 60)  # 120 figures
+    client.force_login(partnership.approver)
+    html = client.get(QUEUE, {"state": ""}).content.decode()
+    assert "More than 100 figures match" in html
+    assert len(_selected_ids(html)) == 50
