@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup run serve check-pdf test test-worker system-deps assets lint check-deploy check-migrations worker clean
+.PHONY: setup run serve check-pdf test test-worker system-deps assets lint check-deploy check-migrations worker clean bench bench-big
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,3 +69,20 @@ check-migrations: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/portal/css portal/static/portal/govuk staticfiles
+
+# The performance goals of issue 11 (docs/performance.md), one line each. The benchmark
+# drops and recreates its own PostgreSQL database (the name must contain "bench") and serves
+# pages through gunicorn on 127.0.0.1:$(BENCH_PORT) and the port after it.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_PORT ?= 8600
+BENCH_ARGS ?=
+BENCH_ENV := DEBUG=0 SECRET_KEY=bench-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+  ALLOWED_HOSTS=127.0.0.1,testserver DATABASE_URL=$(BENCH_DATABASE_URL)
+
+bench: $(VENV)/.installed assets
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py bench --port $(BENCH_PORT) $(BENCH_ARGS)
+
+bench-big: $(VENV)/.installed assets
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py bench --big --port $(BENCH_PORT) $(BENCH_ARGS)

@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import Area
@@ -75,18 +76,23 @@ def progress_key(batch_id: int) -> str:
     return f"import-progress-{batch_id}"
 
 
+Key = tuple[int, int, Quarter]  # indicator id, area id, quarter
+
+
 @dataclass
 class Lookups:
     indicators: dict[str, Indicator]
     areas: dict[str, Area]
     area_ids: dict[int, set[int]]
     periods: dict[Quarter, ReportingPeriod]
-    held: dict[tuple[int, int, Quarter], tuple]  # latest approved values
-    in_progress: dict[tuple[int, int, Quarter], str]  # current, not approved: its state
+    # Figures already held, for the keys of the chunk of rows in hand only: the database
+    # may hold millions of submissions, and a file names a few of them.
+    held: dict[Key, tuple] = field(default_factory=dict)  # latest approved values
+    in_progress: dict[Key, str] = field(default_factory=dict)  # current, not approved: state
 
     @classmethod
     def load(cls) -> Lookups:
-        """Reference data and the keys of figures already held: six queries in all."""
+        """Reference data: indicators, areas and where each is reported, quarters."""
         indicators = {i.code.lower(): i for i in Indicator.objects.all()}
         areas = {a.code.upper(): a for a in Area.objects.all()}
         area_ids: dict[int, set[int]] = defaultdict(set)
@@ -95,19 +101,57 @@ class Lookups:
         ):
             area_ids[ind_id].add(area_id)
         periods = {p.as_quarter: p for p in ReportingPeriod.objects.all()}
-        quarters = {p.pk: q for q, p in periods.items()}
-        held = {}
-        for row in Submission.objects.approved().values_list(
-            "indicator_id", "area_id", "period_id", *VALUE_FIELDS
+        return cls(indicators, areas, area_ids, periods)
+
+    def where(self, keys: Iterable[Key]) -> tuple[Q, dict[int, Quarter]]:
+        """A filter for the submissions of `keys`, one term per indicator and quarter, and
+        the quarters by period id. Quarters the portal has not got hold nothing."""
+        by_cell: dict[tuple[int, int], set[int]] = defaultdict(set)
+        quarters = {}
+        for indicator_id, area_id, quarter in keys:
+            period = self.periods.get(quarter)
+            if period is not None:
+                by_cell[(indicator_id, period.pk)].add(area_id)
+                quarters[period.pk] = quarter
+        where = Q()
+        for (indicator_id, period_id), area_ids in by_cell.items():
+            where |= Q(indicator_id=indicator_id, period_id=period_id, area_id__in=area_ids)
+        return where, quarters
+
+    def fetch_existing(self, keys: Iterable[Key]) -> None:
+        """Load what is held for `keys` (one chunk of the file): two queries on the
+        unique (indicator, area, period) indexes of current and latest approved figures."""
+        self.held, self.in_progress = {}, {}
+        where, quarters = self.where(keys)
+        if not quarters:
+            return
+        fields = ("indicator_id", "area_id", "period_id")
+        for row in (
+            Submission.objects.approved()
+            .filter(where)
+            .order_by()
+            .values_list(*fields, *VALUE_FIELDS)
         ):
-            held[(row[0], row[1], quarters[row[2]])] = tuple(row[3:])
-        in_progress = {
-            (i, a, quarters[p]): state
-            for i, a, p, state in Submission.objects.current()
+            self.held[(row[0], row[1], quarters[row[2]])] = tuple(row[3:])
+        for i, a, p, state in (
+            Submission.objects.current()
+            .filter(where)
             .exclude(state=Submission.State.APPROVED)
-            .values_list("indicator_id", "area_id", "period_id", "state")
-        }
-        return cls(indicators, areas, area_ids, periods, held, in_progress)
+            .order_by()
+            .values_list(*fields, "state")
+        ):
+            self.in_progress[(i, a, quarters[p])] = state
+
+
+def _chunks(rows: Iterator[tuple[int, dict]], size: int = CHUNK) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _text(value: Any, limit: int) -> str:
@@ -190,9 +234,11 @@ def _check(data: dict, lookups: Lookups, seen: set, today: dt.date) -> list[tupl
         return errors
     data["version"] = int(version)
     key = (indicator.pk, area.pk, quarter)
-    if key in seen:
+    # One int per row seen (not a tuple of objects): 200,000 rows keep a few MB.
+    compact = (indicator.pk << 42) | (area.pk << 21) | (quarter.year * 4 + quarter.number)
+    if compact in seen:
         return [("quarter", f"{indicator.code} for {area.name} in {quarter.code} appears twice.")]
-    seen.add(key)
+    seen.add(compact)
     data["key"] = key
     if data["is_nil_return"] and any(data[n] not in (None, 0) for n in ("value", "numerator")):
         errors.append(("nil_return", "A nil return cannot carry a figure other than 0."))
@@ -206,24 +252,38 @@ def _check(data: dict, lookups: Lookups, seen: set, today: dt.date) -> list[tupl
         and data["covered_end"] < data["covered_start"]
     ):
         errors.append(("covered_end", "The covered period must end after it starts."))
+    return errors
+
+
+def _check_existing(data: dict, lookups: Lookups, errors: list) -> list[tuple[str, str]]:
+    """Clashes with figures already held, for a row whose key is known (after `_check`)."""
+    key = data["key"]
+    quarter = key[2]
+    code, area = lookups.indicators[data["code"]].code, lookups.areas[data["area"]].name
+    what = f"{code} for {area} in {quarter.short_label}"
+    found = []
     if key in lookups.in_progress:
-        errors.append(
+        found.append(
             (
                 "quarter",
-                f"{indicator.code} for {area.name} in {quarter.short_label} has a figure in "
-                f"progress ({lookups.in_progress[key]}); finish or withdraw it first.",
+                f"{what} has a figure in progress ({lookups.in_progress[key]}); finish or "
+                "withdraw it first.",
             )
         )
     held = lookups.held.get(key)
-    if held is not None and not errors and held != tuple(data[n] for n in VALUE_FIELDS):
-        errors.append(
+    if held is not None and not errors and not found and held != _values(data):
+        found.append(
             (
                 "value",
-                f"{indicator.code} for {area.name} in {quarter.short_label} already has a "
-                "different approved figure. Correct it by reopening it in the portal.",
+                f"{what} already has a different approved figure. Correct it by reopening "
+                "it in the portal.",
             )
         )
-    return errors
+    return found
+
+
+def _values(data: dict) -> tuple:
+    return tuple(data[n] for n in VALUE_FIELDS)
 
 
 def _table(batch: ImportBatch) -> Table:
@@ -252,18 +312,24 @@ def check(batch: ImportBatch, lookups: Lookups, report: Callable[[int], None]) -
     seen: set = set()
     today = timezone.localdate()
     table = _table(batch)
-    for number, cells in table.rows:
-        outcome.rows += 1
-        data, errors = _read(cells, table)
-        if not errors:
-            errors = _check(data, lookups, seen, today)
-        for column, message in errors:
-            if len(outcome.errors) < MAX_ERRORS_SHOWN:
-                outcome.errors.append(f"Row {number}, column {column}: {message}")
-            else:
-                outcome.errors.append("")  # counted, not shown
-        if outcome.rows % CHUNK == 0:
-            report(outcome.rows)
+    for chunk in _chunks(table.rows):
+        checked = []
+        for number, cells in chunk:
+            data, errors = _read(cells, table)
+            if not errors:
+                errors = _check(data, lookups, seen, today)
+            checked.append((number, data, errors))
+        lookups.fetch_existing(data["key"] for _, data, _ in checked if "key" in data)
+        for number, data, errors in checked:
+            outcome.rows += 1
+            if "key" in data:
+                errors += _check_existing(data, lookups, errors)
+            for column, message in errors:
+                if len(outcome.errors) < MAX_ERRORS_SHOWN:
+                    outcome.errors.append(f"Row {number}, column {column}: {message}")
+                else:
+                    outcome.errors.append("")  # counted, not shown
+        report(outcome.rows)
     return outcome
 
 
@@ -310,37 +376,40 @@ def write(batch: ImportBatch, lookups: Lookups, actor, report: Callable[[int], N
         pending.clear()
 
     table = _table(batch)
-    for _number, cells in table.rows:
-        outcome.rows += 1
-        data, _ = _read(cells, table)
-        _check(data, lookups, set(), dt.date.max)  # fills in the key and the version
-        indicator_id, area_id, quarter = data["key"]
-        if data["key"] in lookups.held:
-            outcome.unchanged += 1
-            continue
-        pending.append(
-            Submission(
-                indicator_id=indicator_id,
-                area_id=area_id,
-                period=_period_for(quarter, lookups, now),
-                version=data["version"],
-                is_current=True,
-                is_latest_approved=True,
-                state=Submission.State.APPROVED,
-                created_at=now,
-                created_by=actor,
-                updated_at=now,
-                updated_by=actor,
-                approved_at=now,
-                approved_by=actor,
-                **{name: data[name] for name in VALUE_FIELDS},
+    for chunk in _chunks(table.rows):
+        rows = []
+        for _number, cells in chunk:
+            data, _ = _read(cells, table)
+            _check(data, lookups, set(), dt.date.max)  # fills in the key and the version
+            rows.append(data)
+        lookups.fetch_existing(data["key"] for data in rows)
+        for data in rows:
+            outcome.rows += 1
+            indicator_id, area_id, quarter = data["key"]
+            if data["key"] in lookups.held:
+                outcome.unchanged += 1
+                continue
+            pending.append(
+                Submission(
+                    indicator_id=indicator_id,
+                    area_id=area_id,
+                    period=_period_for(quarter, lookups, now),
+                    version=data["version"],
+                    is_current=True,
+                    is_latest_approved=True,
+                    state=Submission.State.APPROVED,
+                    created_at=now,
+                    created_by=actor,
+                    updated_at=now,
+                    updated_by=actor,
+                    approved_at=now,
+                    approved_by=actor,
+                    **{name: data[name] for name in VALUE_FIELDS},
+                )
             )
-        )
-        outcome.created += 1
-        if len(pending) >= CHUNK:
-            flush()
-            report(outcome.rows)
-    flush()
+            outcome.created += 1
+        flush()
+        report(outcome.rows)
     return outcome
 
 

@@ -736,6 +736,23 @@ class Submission(models.Model):
         ]
         indexes = [
             models.Index(fields=["period", "state"], name="submission_period_state"),
+            # Reads that must not grow with history (issue 11): dashboards and the committee
+            # index by quarter and area, a quarter's current figures, open corrections.
+            models.Index(
+                fields=["period", "area"],
+                condition=Q(is_latest_approved=True),
+                name="submission_approved_period",
+            ),
+            models.Index(
+                fields=["period", "indicator"],
+                condition=Q(is_current=True),
+                name="submission_current_period",
+            ),
+            models.Index(
+                fields=["indicator"],
+                condition=Q(is_current=True, version__gt=1, state__in=["draft", "returned"]),
+                name="submission_open_correction",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,13 +47,21 @@ class ReviewTable(tables.Table):
         verbose_name="Quarter",
         order_by=("submission__period__year", "submission__period__quarter"),
     )
+    # The queue sorts and pages in the database (views.rows.PagedRows): every sortable
+    # column orders by a submission field; computed figures are not sortable.
     organisation = tables.Column(
-        accessor="submission__indicator__owner__display_name", verbose_name="Organisation"
+        accessor="submission__indicator__owner__display_name",
+        verbose_name="Organisation",
+        order_by=("submission__indicator__owner__name",),
     )
-    state = tables.Column(accessor="status", verbose_name="State")
-    figure = tables.Column(accessor="figure_text", verbose_name="Figure", attrs=NUMERIC)
-    previous = tables.Column(accessor="previous_text", verbose_name="Last quarter", attrs=NUMERIC)
-    change = tables.Column(accessor="change", verbose_name="Change", attrs=NUMERIC)
+    state = tables.Column(accessor="status", verbose_name="State", order_by=("submission__state",))
+    figure = tables.Column(
+        accessor="figure_text", verbose_name="Figure", attrs=NUMERIC, orderable=False
+    )
+    previous = tables.Column(
+        accessor="previous_text", verbose_name="Last quarter", attrs=NUMERIC, orderable=False
+    )
+    change = tables.Column(accessor="change", verbose_name="Change", attrs=NUMERIC, orderable=False)
     flags = tables.Column(accessor="flags", verbose_name="Flags", orderable=False)
     commentary = tables.Column(
         accessor="submission__commentary", verbose_name="Commentary", orderable=False

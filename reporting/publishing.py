@@ -18,6 +18,7 @@ from portal import access
 from portal.models import Area, AuditEntry
 
 from .assembly import build_dashboard
+from .cache import published_pages_changed
 from .dashboard import BLOCK_MEASURES, Dashboard
 from .layouts import layout_to_data
 from .models import Layout, Publication
@@ -108,6 +109,7 @@ def publish(
         revisions=[p.revision for p in made],
         note=note,
     )
+    published_pages_changed()
     return made
 
 

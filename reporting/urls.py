@@ -1,8 +1,10 @@
 from django.urls import path, register_converter
+from django.views.decorators.csrf import csrf_exempt
 
 from portal.converters import AreaCodeConverter
 
 from . import views
+from .cache import published_page
 from .converters import QuarterCodeConverter
 
 app_name = "reporting"
@@ -11,24 +13,31 @@ register_converter(AreaCodeConverter, "area_code")
 
 urlpatterns = [
     # Public: published snapshots only.
-    path("dashboard/", views.public_index, name="public_index"),
+    path("dashboard/", published_page(views.public_index), name="public_index"),
     path("dashboard/latest/", views.public_latest, name="public_latest"),
     path("dashboard/open-data.csv", views.open_data, name="open_data"),
     path("dashboard/indicators/<slug:code>/", views.indicator_detail, name="indicator_detail"),
-    path("dashboard/<quarter_code:period>/", views.public_dashboard, name="public_dashboard"),
+    # Published pages change only when a quarter is published: cached (reporting/cache.py).
+    path(
+        "dashboard/<quarter_code:period>/",
+        published_page(views.public_dashboard),
+        name="public_dashboard",
+    ),
     path(
         "dashboard/<quarter_code:period>/<area_code:area>/",
-        views.public_dashboard,
+        published_page(views.public_dashboard),
         name="public_dashboard",
     ),
     path(
         "dashboard/<quarter_code:period>/<area_code:area>/dashboard.csv",
-        views.public_csv,
+        published_page(views.public_csv),
         name="public_csv",
     ),
     path(
         "dashboard/<quarter_code:period>/<area_code:area>/export/<str:fmt>/",
-        views.public_export,
+        # Acts for no one (the one public file of a published revision), so a forged
+        # request gains nothing; exempt, the cached public page carries no token.
+        csrf_exempt(views.public_export),
         name="public_export",
     ),
     path("exports/<uuid:token>/", views.export_status, name="export_status"),

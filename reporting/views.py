@@ -11,11 +11,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
 
 from indicators.models import Indicator, ReportingPeriod, Submission
 from portal import access
@@ -141,14 +142,15 @@ def indicator_detail(request, code: str):
 @login_required
 def committee_index(request):
     require_viewer(request.user)
+    # Counted per quarter shown, on the approved-by-period index: not over all history.
+    approved = Submission.objects.approved().filter(period=OuterRef("pk")).order_by()
     periods = (
-        ReportingPeriod.objects.annotate(
-            approved=Count("submissions", filter=Q(submissions__is_latest_approved=True))
-        )
-        .filter(approved__gt=0)
+        ReportingPeriod.objects.filter(Exists(approved))
+        .annotate(approved=Subquery(approved.values("period").annotate(n=Count("*")).values("n")))
         .order_by("-year", "-quarter")
     )
     table = CommitteePeriodTable(periods)
+    RequestConfig(request, paginate={"per_page": 20}).configure(table)
     return render(request, "reporting/committee_index.html", {"table": table})
 
 

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
 
 from indicators.models import Indicator, Outcome, ReportingPeriod, Submission
 from portal.models import Area, Membership, Organisation, Population
@@ -25,6 +30,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached public pages (reporting/cache.py) belong to the test that rendered them.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -163,12 +174,97 @@ def approved(indicator, area, period, by_submitter, by_approver, **values) -> Su
     )
 
 
-@pytest.fixture
-def demo(db):
-    """The full demo partnership of the seed, as `load_demo` makes it."""
+def _table_rows(table: str) -> tuple[list[str], list[tuple]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+        return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+def _table_counts() -> dict[str, int]:
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.django_table_names(only_existing=True)):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _load_demo() -> None:
     from django.core.management import call_command
 
-    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
+    with open(os.devnull, "w") as devnull:
+        call_command("load_demo", verbosity=0, stdout=devnull)
+
+
+def _insert_rows(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
+    qn = connection.ops.quote_name
+    into = f"{qn(table)} ({', '.join(qn(c) for c in columns)})"
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    head = f"INSERT INTO {into} VALUES "
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_statement = max(1, 900 // len(columns))  # within SQLite's limit of bound variables
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+
+
+class DemoRows:
+    """The demo as rows: `load_demo` runs once, later tests get the rows it wrote.
+
+    Captured and restored only on a database holding just what the migrations made (the
+    baseline), so the rows mean the same in every test; otherwise the command runs as before.
+    """
+
+    def __init__(self, baseline: dict[str, int]) -> None:
+        self.baseline = baseline
+        self.rows: dict[tuple, dict[str, tuple[list[str], list[tuple]]]] = {}
+
+    def load(self, key: tuple) -> None:
+        if _table_counts() != self.baseline:
+            _load_demo()  # the test made rows of its own first: the command copes with them
+        elif key in self.rows:
+            self._restore(self.rows[key])
+        else:
+            self.rows[key] = self._capture()
+
+    def _capture(self) -> dict[str, tuple[list[str], list[tuple]]]:
+        before = {table: _table_rows(table) for table in self.baseline}
+        _load_demo()
+        after = {table: _table_rows(table) for table in self.baseline}
+        return {table: after[table] for table in self.baseline if after[table] != before[table]}
+
+    @staticmethod
+    def _restore(rows: dict[str, tuple[list[str], list[tuple]]]) -> None:
+        """Write the tables back as the command left them, then move the id sequences on."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, (columns, data) in rows.items():
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+                _insert_rows(cursor, table, columns, data)
+            models = [m for m in apps.get_models() if m._meta.db_table in rows]
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(django_db_setup, django_db_blocker) -> DemoRows:
+    with django_db_blocker.unblock():
+        return DemoRows(_table_counts())
+
+
+@pytest.fixture
+def demo(db, _demo_rows):
+    """The full demo partnership of the seed, as `load_demo` makes it.
+
+    The command takes seconds (it publishes 80 dashboards), so it runs once per session and
+    clock day; other tests get its rows inside their own transaction, so each still starts
+    from the demo and nothing a test changes reaches the next. The demo's open quarter takes
+    entries "today": a test with a pinned clock gets the demo of its own day.
+    """
+    _demo_rows.load((connection.vendor, timezone.localdate()))
 
 
 # Browser tests: Debian's Chromium, never a downloaded browser.

@@ -16,7 +16,7 @@ from ..filters import ReviewFilter
 from ..forms import BulkApproveForm, ReopenForm, ReturnForm, ReviewForm
 from ..models import Submission
 from ..tables import ReviewTable
-from .rows import RELATED, rows_for
+from .rows import RELATED, PagedRows
 from .submitter import _history, _populations, _previous, _with_indicator, figure_of
 
 State = Submission.State
@@ -46,13 +46,14 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     require_approver(request)
     queryset = Submission.objects.current().select_related(*RELATED)
     filterset = ReviewFilter(request.GET, queryset=queryset)
-    rows = rows_for(filterset.qs) if filterset.is_valid() else []
+    matching = filterset.qs if filterset.is_valid() else queryset.none()
+    rows = PagedRows(matching)
     table = ReviewTable(rows)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,
         "indicators/review_queue.html",
-        {"filter": filterset, "table": table, "count": len(rows)},
+        {"filter": filterset, "table": table, "count": len(rows), "more": rows.more},
     )
 
 

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django_tables2.data import TableData
+from django_tables2.utils import OrderBy
 
 from portal.models import Population
 
@@ -222,6 +224,49 @@ def missing_pairs(indicators: Iterable[Indicator], rows: Iterable[Row]) -> list[
         for area in ind.areas.all()
         if (ind.pk, area.pk) not in have
     ]
+
+
+class PagedRows(TableData):
+    """A table's data that sorts and pages the submissions in the database, then makes rows.
+
+    The review queue can match every submission in the portal ("All states"); only the page
+    shown is loaded and only its figures are computed, so a page costs the same at any size.
+    Columns sort on the submission's fields (`submission__…` in the table); the primary key
+    breaks ties so the pages neither skip nor repeat a row.
+    """
+
+    # Counting every match would read every row: past this many the count stops, the
+    # page says "more than", and the pages reach this far (filters narrow the rest).
+    COUNT_LIMIT = 10_000
+
+    def __init__(self, submissions: QuerySet) -> None:
+        super().__init__(submissions.order_by("pk"))
+        self._count: int | None = None
+        self.more = False  # more match than COUNT_LIMIT (known once counted)
+
+    def __len__(self) -> int:
+        if self._count is None:
+            found = self.data.order_by()[: self.COUNT_LIMIT + 1].count()
+            self._count = min(found, self.COUNT_LIMIT)
+            self.more = found > self.COUNT_LIMIT
+        return self._count
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return rows_for(self.data[key])
+        return rows_for(self.data[key : key + 1])[0]
+
+    def __iter__(self):
+        return iter(rows_for(self.data))
+
+    def order_by(self, aliases) -> None:
+        fields = []
+        for alias in aliases:
+            column = self.table.columns[OrderBy(alias).bare]
+            flipped = alias[0] != column.order_by_alias[0]
+            accessors = column.order_by.opposite if flipped else column.order_by
+            fields += [a.for_queryset().replace("submission__", "", 1) for a in accessors]
+        self.data = self.data.order_by(*fields, "pk")
 
 
 def open_periods() -> list[ReportingPeriod]:

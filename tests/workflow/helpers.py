@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from indicators.models import Submission
+from indicators.models import Indicator, Submission
 
 
 def make_submission(p, state: str = "draft", period=None, area=None, indicator=None, **values):
@@ -26,3 +26,40 @@ def make_submission(p, state: str = "draft", period=None, area=None, indicator=N
         return_reason="Check the count against the crime system." if state == "returned" else "",
         **values,
     )
+
+
+def many_submissions(partnership, n: int) -> None:
+    """n submitted figures (and n approved last-quarter ones) across n indicators of org A."""
+    p = partnership
+    subs, before = [], []
+    for i in range(n):
+        ind = Indicator.objects.create(
+            code=f"c{i}",
+            title=f"Count {i}",
+            outcome=p.outcome,
+            owner=p.org_a,
+            unit="count",
+            formula="count",
+            aggregation="sum",
+            polarity="lower",
+            rag_method="contextual",
+        )
+        ind.areas.add(p.county)
+        for period, target, state in (
+            (p.open_period, subs, "submitted"),
+            (p.closed_period, before, "approved"),
+        ):
+            target.append(
+                Submission(
+                    indicator=ind,
+                    area=p.county,
+                    period=period,
+                    state=state,
+                    is_latest_approved=state == "approved",
+                    numerator=Decimal(i),
+                    submitted_by=p.submitter_a,
+                    submitted_at=timezone.now(),
+                    commentary="Steady.",
+                )
+            )
+    Submission.objects.bulk_create(subs + before)

@@ -1,5 +1,9 @@
 """`python manage.py bench_import --rows 20000 [--format csv|xlsx]`: import speed and memory.
 
+Sizes and limits are flags: `--indicators`, `--areas` (the quarters needed go back from the
+last one that is over), `--max-rows`, `--max-upload-bytes` and `--max-uncompressed-bytes`
+(the portal's IMPORT_MAX_* limits for the run; by default raised just enough for the file).
+
 Generates a historic file of N approved values (indicators × areas × past quarters) and, in
 one run, measures rows per second through the portal's import path (`indicators.historic`:
 parse, check every row, then bulk insert with audit events) and through a bare
@@ -18,9 +22,11 @@ import time
 import tracemalloc
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from indicators import historic
@@ -40,10 +46,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--rows", type=int, default=20000)
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument("--indicators", type=int, default=25, help="indicators generated")
+        parser.add_argument("--areas", type=int, default=8, help="areas generated")
+        # The portal's limits on an imported file (settings IMPORT_MAX_*), raised for the run
+        # so that a file as large as asked for is read: by default just enough.
+        parser.add_argument("--max-rows", type=int, help="IMPORT_MAX_ROWS for the run")
+        parser.add_argument(
+            "--max-uncompressed-bytes", type=int, help="IMPORT_MAX_UNCOMPRESSED_BYTES for the run"
+        )
+        parser.add_argument(
+            "--max-upload-bytes", type=int, help="IMPORT_MAX_UPLOAD_BYTES for the run"
+        )
 
-    def handle(self, *args, rows, format, **options):
+    def handle(self, *args, rows, format, indicators, areas, **options):
+        self.n_indicators, self.n_areas = indicators, areas
+        limits = {
+            "IMPORT_MAX_ROWS": options["max_rows"] or max(rows, settings.IMPORT_MAX_ROWS),
+            "IMPORT_MAX_UNCOMPRESSED_BYTES": options["max_uncompressed_bytes"]
+            or max(rows * 1000, settings.IMPORT_MAX_UNCOMPRESSED_BYTES),
+            "IMPORT_MAX_UPLOAD_BYTES": options["max_upload_bytes"]
+            or max(rows * 200, settings.IMPORT_MAX_UPLOAD_BYTES),
+        }
         try:
-            with transaction.atomic():
+            with override_settings(**limits), transaction.atomic():
                 self._run(rows, format)
                 raise Rollback
         except Rollback:
@@ -68,8 +93,8 @@ class Command(BaseCommand):
     def _reference(self, rows: int) -> list[tuple[Indicator, Area, Quarter, int]]:
         org = Organisation.objects.create(name="Bench org", slug="bench-org")
         outcome = Outcome.objects.create(title="Bench", slug="bench-outcome")
-        n_areas = 8
-        n_indicators = 25
+        n_areas = self.n_areas
+        n_indicators = self.n_indicators
         n_quarters = math.ceil(rows / (n_areas * n_indicators))
         areas = Area.objects.bulk_create(
             Area(name=f"Bench area {n}", code=f"BENCH{n:04d}") for n in range(n_areas)
@@ -93,8 +118,9 @@ class Command(BaseCommand):
             for i in indicators
             for a in areas
         )
-        first = Quarter(1960, 1)
-        quarters = [first.shift(n) for n in range(n_quarters)]
+        # History runs back from the last quarter that is over: the import refuses the rest.
+        last = Quarter.containing(timezone.localdate()).previous()
+        quarters = [last.shift(n - n_quarters + 1) for n in range(n_quarters)]
         keys = []
         for q in quarters:
             for ind in indicators:
@@ -142,13 +168,15 @@ class Command(BaseCommand):
         """The quarters' periods, as the portal path would create them (not timed)."""
         periods = {}
         for q in sorted({k[2] for k in keys}):
-            periods[q] = ReportingPeriod.objects.create(
+            periods[q], _ = ReportingPeriod.objects.get_or_create(
                 year=q.year,
                 quarter=q.number,
-                opens_on=q.end,
-                deadline=q.end,
-                closes_on=q.end,
-                closed_at=timezone.now(),
+                defaults={
+                    "opens_on": q.end,
+                    "deadline": q.end,
+                    "closes_on": q.end,
+                    "closed_at": timezone.now(),
+                },
             )
         return periods
 
