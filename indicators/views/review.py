@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -102,16 +103,18 @@ def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _review_page(request, submission, approve_form=form, status=400)
     try:
-        approved = workflow.approve(
-            submission,
-            request.user,
-            comment=form.cleaned_data["comment"],
-            expected_row_version=form.cleaned_data["row_version"],
-        )
+        # The email row is written in the transition's own transaction (the outbox).
+        with transaction.atomic():
+            approved = workflow.approve(
+                submission,
+                request.user,
+                comment=form.cleaned_data["comment"],
+                expected_row_version=form.cleaned_data["row_version"],
+            )
+            tasks.queue(tasks.notify_approved, approved.pk)
     except workflow.WorkflowError as error:
         form.add_error(None, error.message)
         return _review_page(request, submission, approve_form=form, status=409)
-    tasks.queue(tasks.notify_approved, approved.pk)
     messages.success(
         request,
         f"Approved {approved.indicator.title} ({approved.area.name}, "
@@ -128,16 +131,17 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _review_page(request, submission, return_form=form, status=400)
     try:
-        returned = workflow.return_submission(
-            submission,
-            request.user,
-            form.cleaned_data["comment"],
-            expected_row_version=form.cleaned_data["row_version"],
-        )
+        with transaction.atomic():
+            returned = workflow.return_submission(
+                submission,
+                request.user,
+                form.cleaned_data["comment"],
+                expected_row_version=form.cleaned_data["row_version"],
+            )
+            tasks.queue(tasks.notify_returned, returned.pk)
     except workflow.WorkflowError as error:
         form.add_error(None, error.message)
         return _review_page(request, submission, return_form=form, status=409)
-    tasks.queue(tasks.notify_returned, returned.pk)
     messages.success(
         request,
         f"Returned {returned.indicator.title} ({returned.area.name}) to "
@@ -153,11 +157,12 @@ def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = workflow.reopen(submission, request.user, form.cleaned_data["reason"])
+            with transaction.atomic():
+                new = workflow.reopen(submission, request.user, form.cleaned_data["reason"])
+                tasks.queue(tasks.notify_reopened, new.pk, form.cleaned_data["reason"])
         except workflow.WorkflowError as error:
             form.add_error(None, error.message)
         else:
-            tasks.queue(tasks.notify_reopened, new.pk, form.cleaned_data["reason"])
             messages.success(
                 request,
                 f"Reopened for correction: version {new.version} is a draft for "
@@ -183,9 +188,10 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Select at least one figure to approve.")
         return _back(request)
     selected = form.cleaned_data["selected"].select_related(*RELATED).order_by("pk")
-    done, refused = workflow.bulk_approve(selected, request.user)
-    for submission in done:
-        tasks.queue(tasks.notify_approved, submission.pk)
+    with transaction.atomic():
+        done, refused = workflow.bulk_approve(selected, request.user)
+        for submission in done:
+            tasks.queue(tasks.notify_approved, submission.pk)
     if done:
         messages.success(request, f"Approved {len(done)} figure{'s' if len(done) != 1 else ''}.")
     for submission, message in refused:
