@@ -11,6 +11,7 @@ from .models import (
     DefinitionChange,
     ImportBatch,
     Indicator,
+    IndicatorTarget,
     Outcome,
     Override,
     PeerValue,
@@ -25,6 +26,7 @@ from .resources import (
     IndicatorResource,
     OrganisationResource,
     OutcomeResource,
+    PeerValueResource,
     PopulationResource,
 )
 
@@ -51,6 +53,19 @@ class OutcomeAdmin(AdminImportExportMixin, ImportExportMixin, admin.ModelAdmin):
 class DefinitionChangeInline(admin.TabularInline):
     model = DefinitionChange
     extra = 0
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    """Targets per financial year; a year without one uses the standing target above."""
+
+    model = IndicatorTarget
+    fields = ["year", "low", "high", "tolerance", "note"]
+    extra = 0
+    verbose_name = "target for a financial year"
+    verbose_name_plural = (
+        "targets per financial year (year 2016 is 2016/17; a year without one uses the "
+        "standing target)"
+    )
 
 
 @admin.register(Indicator)
@@ -81,7 +96,7 @@ class IndicatorAdmin(AdminImportExportMixin, ImportExportMixin, admin.ModelAdmin
     search_fields = ["code", "title", "definition"]
     autocomplete_fields = ["owner", "outcome", "comparator_group"]
     filter_horizontal = ["areas"]
-    inlines = [DefinitionChangeInline]
+    inlines = [IndicatorTargetInline, DefinitionChangeInline]
     fieldsets = [
         (
             None,
@@ -204,9 +219,14 @@ class ComparatorGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(PeerValue)
-class PeerValueAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "period", "member", "value"]
-    list_filter = ["period", "indicator"]
+class PeerValueAdmin(AdminImportExportMixin, ImportExportMixin, admin.ModelAdmin):
+    """Comparator values, loaded in long format: all or nothing, previewed first."""
+
+    resource_classes = [PeerValueResource]
+    list_display = ["indicator", "period", "member", "value", "source", "as_at"]
+    list_filter = ["period", "indicator", "member__group"]
+    list_select_related = ["indicator", "period", "member"]
+    search_fields = ["indicator__code", "member__name", "source"]
 
 
 @admin.register(Override)

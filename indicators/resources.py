@@ -15,16 +15,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import tablib
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
+from import_export.results import Result, RowResult
 
 from portal import access
 from portal.models import Area, Organisation, Population
 
 from . import figures
 from .columns import OPEN_DATA_COLUMNS
+from .comparators import PEER_VALUE_COLUMNS, apply_peer_plan, export_peer_values, plan_peer_values
 from .import_files import FileRefused, check_zip, sniff_format
-from .models import ImportBatch, Indicator, Outcome, Submission
+from .models import ComparatorGroup, ImportBatch, Indicator, Outcome, PeerValue, Submission
 
 
 class _Strict:
@@ -99,6 +103,11 @@ class IndicatorResource(resources.ModelResource):
         column_name="areas",
         widget=widgets.ManyToManyWidget(Area, field="code", separator="|"),
     )
+    comparator_group = fields.Field(
+        attribute="comparator_group",
+        column_name="comparator_group",
+        widget=widgets.ForeignKeyWidget(ComparatorGroup, "name"),
+    )
 
     class Meta(_Strict):
         model = Indicator
@@ -123,6 +132,7 @@ class IndicatorResource(resources.ModelResource):
             "direction_basis",
             "stable_band",
             "swing_threshold",
+            "comparator_group",
             "notes",
             "display_order",
             "is_active",
@@ -130,7 +140,9 @@ class IndicatorResource(resources.ModelResource):
         export_order = fields
 
     def get_queryset(self):
-        return Indicator.objects.select_related("outcome", "owner").prefetch_related("areas")
+        return Indicator.objects.select_related(
+            "outcome", "owner", "comparator_group"
+        ).prefetch_related("areas")
 
 
 def _plain(value: Decimal | None) -> str:
@@ -238,6 +250,58 @@ class HistoricValueResource(resources.ModelResource):
 
     def dehydrate_revision(self, sub):
         return sub.version
+
+
+class PeerValueResource(resources.ModelResource):
+    """Comparator values in long format, checked and written by `indicators.comparators`.
+
+    The admin's preview and confirm call `import_data`; here it hands the whole file to
+    the same planner the partnership bundle uses and reports each bad row and column in
+    import-export's result, so the admin shows the usual preview or the usual error table.
+    """
+
+    indicator_code = fields.Field(column_name="indicator_code")
+    period = fields.Field(column_name="period")
+    member = fields.Field(column_name="member")
+    value = fields.Field(column_name="value")
+    source = fields.Field(column_name="source")
+    as_at = fields.Field(column_name="as_at")
+
+    class Meta:
+        model = PeerValue
+        fields = list(PEER_VALUE_COLUMNS)
+        export_order = list(PEER_VALUE_COLUMNS)
+
+    def export(self, queryset=None, **kwargs) -> tablib.Dataset:
+        rows = export_peer_values()
+        return tablib.Dataset(
+            *[[row[c] for c in PEER_VALUE_COLUMNS] for row in rows], headers=PEER_VALUE_COLUMNS
+        )
+
+    def import_data(self, dataset, dry_run: bool = False, **kwargs) -> Result:
+        rows = [dict(zip(dataset.headers or [], values, strict=False)) for values in dataset]
+        plan = plan_peer_values(rows)
+        result = Result()
+        result.diff_headers = list(PEER_VALUE_COLUMNS)
+        result.add_dataset_headers(dataset.headers or [])
+        for message in plan.file_errors:
+            result.append_invalid_row(1, {}, ValidationError(message))
+        for row in plan.rows:
+            values = [row.cells.get(c, "") for c in PEER_VALUE_COLUMNS]
+            if row.errors:
+                result.append_invalid_row(row.number, dict(row.cells), ValidationError(row.errors))
+                continue
+            outcome = RowResult()
+            outcome.import_type = row.change
+            outcome.diff = ["" if v is None else str(v) for v in values]
+            outcome.instance = row.instance
+            result.append_row_result(outcome)
+            result.increment_row_result_total(outcome)
+        if not dry_run and not plan.has_errors:
+            apply_peer_plan(plan)
+            for outcome in result.rows:
+                outcome.add_instance_info(outcome.instance)
+        return result
 
 
 REFERENCE_RESOURCES = [

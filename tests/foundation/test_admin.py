@@ -102,6 +102,7 @@ def test_an_administrator_sets_up_a_second_partnership_in_the_admin(admin_client
             "swing_threshold": "25",
             "comparator_group": "",
             **inline_management("definition_changes"),
+            **inline_management("targets"),
         },
     )
     assert r.status_code == 302, r.content[:2000]
@@ -140,31 +141,44 @@ def test_an_administrator_sets_up_a_second_partnership_in_the_admin(admin_client
     assert Membership.objects.get(user=user).role == "submitter"
 
 
-def test_the_admin_explains_a_target_rag_without_a_target(admin_client_):
-    org = Organisation.objects.create(name="Org", slug="org")
-    outcome = Outcome.objects.create(title="O", slug="o")
-    area = Area.objects.create(name="A", code="A1", kind="county")
+@pytest.fixture
+def reference(db):
+    """What a new indicator refers to: an outcome, an owner and an area."""
+    return (
+        Outcome.objects.create(title="O", slug="o"),
+        Organisation.objects.create(name="Org", slug="org"),
+        Area.objects.create(name="A", code="A1", kind="county"),
+    )
+
+
+def _indicator_form(outcome, org, area, **extra) -> dict:
+    return {
+        "code": "asb",
+        "title": "Anti-social behaviour incidents",
+        "outcome": outcome.pk,
+        "owner": org.pk,
+        "areas": [area.pk],
+        "display_order": "1",
+        "unit": "count",
+        "formula": "count",
+        "aggregation": "sum",
+        "decimal_places": "0",
+        "polarity": "lower",
+        "rag_method": "target",
+        "target": "5000",
+        "direction_basis": "previous_year",
+        "stable_band": "2",
+        "swing_threshold": "25",
+        **inline_management("definition_changes"),
+        **extra,
+    }
+
+
+def test_the_admin_explains_a_target_rag_without_a_target(admin_client_, reference):
+    outcome, org, area = reference
     r = admin_client_.post(
         "/admin/indicators/indicator/add/",
-        {
-            "code": "x",
-            "title": "X",
-            "outcome": outcome.pk,
-            "owner": org.pk,
-            "areas": [area.pk],
-            "display_order": "1",
-            "unit": "count",
-            "formula": "count",
-            "aggregation": "sum",
-            "decimal_places": "0",
-            "polarity": "lower",
-            "rag_method": "target",
-            "target": "",
-            "direction_basis": "previous_year",
-            "stable_band": "5",
-            "swing_threshold": "25",
-            **inline_management("definition_changes"),
-        },
+        _indicator_form(outcome, org, area, target="", **inline_management("targets")),
     )
     assert r.status_code == 200
     assert "A target is needed when RAG is set by target." in r.content.decode()
@@ -183,3 +197,43 @@ def test_the_admin_explains_a_target_rag_without_a_target(admin_client_):
 )
 def test_admin_lists_load_with_the_demo_data(admin_client_, demo, page):
     assert admin_client_.get(page).status_code == 200
+
+
+def test_an_administrator_sets_a_target_per_financial_year(admin_client_, reference):
+    outcome, org, area = reference
+    r = admin_client_.post(
+        "/admin/indicators/indicator/add/",
+        _indicator_form(
+            outcome,
+            org,
+            area,
+            **inline_management("targets", 2),
+            **{"targets-0-year": "2016", "targets-0-high": "4800", "targets-0-tolerance": "100"},
+            **{"targets-1-year": "2017", "targets-1-low": "25", "targets-1-high": "35"},
+        ),
+    )
+    assert r.status_code == 302, r.content[:2000]
+    indicator = Indicator.objects.get(code="asb")
+    assert indicator.target_for(2016).high == 4800
+    assert (indicator.target_for(2017).low, indicator.target_for(2017).high) == (25, 35)
+    assert indicator.target_for(2018).high == 5000  # the standing target
+
+
+def test_a_target_range_the_wrong_way_round_is_refused_in_the_admin(admin_client_, reference):
+    outcome, org, area = reference
+    r = admin_client_.post(
+        "/admin/indicators/indicator/add/",
+        _indicator_form(
+            outcome,
+            org,
+            area,
+            **inline_management("targets", 2),
+            **{"targets-0-year": "2016", "targets-0-low": "40", "targets-0-high": "30"},
+            **{"targets-1-year": "2017", "targets-1-note": "no bounds"},
+        ),
+    )
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "“At most” cannot be less than “at least”." in page
+    assert "Give at least one bound: “at least” or “at most”." in page
+    assert not Indicator.objects.exists()
