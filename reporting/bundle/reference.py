@@ -1,0 +1,95 @@
+"""The admin's import-export resources, run over bundle files with every bad cell named.
+
+The resources are the ones the admin imports with (`indicators.resources`), so a bundle
+file is a file the admin accepts. Foreign keys are swapped for widgets that say which
+value is unknown, instead of "matching query does not exist" for the first bad row only.
+"""
+
+from __future__ import annotations
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS
+from import_export import widgets
+from import_export.resources import ModelResource
+
+from indicators import resources
+
+from .files import Problem, Sheet
+
+RESOURCES: dict[str, type[ModelResource]] = {
+    "organisations.csv": resources.OrganisationResource,
+    "areas.csv": resources.AreaResource,
+    "populations.csv": resources.PopulationResource,
+    "outcomes.csv": resources.OutcomeResource,
+    "indicators.csv": resources.IndicatorResource,
+}
+
+
+def _missing(widget, value) -> ValueError:
+    name = widget.model._meta.verbose_name
+    return ValueError(f"There is no {name} '{value}' in the bundle or portal.")
+
+
+class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise _missing(self, value) from None
+
+
+class NamedManyToManyWidget(widgets.ManyToManyWidget):
+    def clean(self, value, row=None, **kwargs):
+        found = super().clean(value, row, **kwargs)
+        wanted = [v.strip() for v in str(value or "").split(self.separator) if v.strip()]
+        known = {str(getattr(obj, self.field)) for obj in found}
+        unknown = [v for v in wanted if v not in known]
+        if unknown:
+            raise _missing(self, ", ".join(unknown))
+        return found
+
+
+def _named(resource: ModelResource) -> ModelResource:
+    for field in resource.fields.values():
+        widget = field.widget
+        if type(widget) is widgets.ForeignKeyWidget:
+            field.widget = NamedForeignKeyWidget(widget.model, widget.field)
+        elif type(widget) is widgets.ManyToManyWidget:
+            field.widget = NamedManyToManyWidget(widget.model, widget.separator, widget.field)
+    return resource
+
+
+def columns(name: str) -> list[str]:
+    return list(RESOURCES[name]().get_export_headers())
+
+
+def export_table(name: str) -> tuple[list[str], list[list]]:
+    data = RESOURCES[name]().export()
+    return list(data.headers), [list(row) for row in data]
+
+
+def _column_of(resource: ModelResource, attribute: str) -> str:
+    for field in resource.fields.values():
+        if field.attribute == attribute:
+            return field.column_name
+    return "" if attribute == NON_FIELD_ERRORS else attribute
+
+
+def load_table(sheet: Sheet) -> list[Problem]:
+    """Import one reference file inside the caller's transaction; its problems, if any."""
+    resource = _named(RESOURCES[sheet.name]())
+    dataset = tablib.Dataset(headers=sheet.header)
+    for _line, cells in sheet.rows:
+        dataset.append([cells[h] for h in sheet.header])
+    result = resource.import_data(dataset, dry_run=False, raise_errors=False)
+    lines = [line for line, _ in sheet.rows]
+    problems = [Problem(sheet.name, str(error)) for error in result.base_errors]
+    for row in result.error_rows:
+        for error in row.errors:
+            problems.append(Problem(sheet.name, str(error.error), lines[row.number - 1]))
+    for row in result.invalid_rows:
+        for attribute, messages in row.error_dict.items():
+            for message in messages:
+                column = _column_of(resource, attribute)
+                problems.append(Problem(sheet.name, message, lines[row.number - 1], column))
+    return problems
