@@ -26,6 +26,26 @@ def bundle_copy(tmp_path):
     return copy
 
 
+@pytest.fixture(scope="session")
+def demo_bundle(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
+    """The demo partnership exported once as a bundle; the database is left as it was.
+
+    Loading the demo takes seconds; the tests that import its bundle start from the empty,
+    freshly migrated test database instead of loading and wiping it each time.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from reporting.bundle import export_bundle
+
+    folder = tmp_path_factory.mktemp("bundles") / "leicestershire"
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
+        export_bundle(folder)
+        transaction.set_rollback(True)
+    return folder
+
+
 def empty_portal() -> None:
     """Remove every partnership record, as in a freshly migrated database."""
     from indicators import demo
