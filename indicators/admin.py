@@ -22,6 +22,8 @@ from .models import (
 from .resources import (
     AdminImportExportMixin,
     AreaResource,
+    ComparatorGroupResource,
+    ComparatorMemberResource,
     HistoricValueResource,
     IndicatorResource,
     OrganisationResource,
@@ -212,7 +214,8 @@ class ComparatorMemberInline(admin.TabularInline):
 
 
 @admin.register(ComparatorGroup)
-class ComparatorGroupAdmin(admin.ModelAdmin):
+class ComparatorGroupAdmin(AdminImportExportMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ComparatorGroupResource, ComparatorMemberResource]
     list_display = ["name", "source", "as_at"]
     search_fields = ["name", "source"]
     inlines = [ComparatorMemberInline]

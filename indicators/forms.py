@@ -95,6 +95,14 @@ class SubmissionForm(forms.Form):
     """The entry form, shaped by the indicator's formula (rule 1)."""
 
     row_version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.TypedChoiceField(
+        label="This quarter",
+        choices=Submission.Status.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=Submission.Status.FIGURE,
+        help_text="When there is no figure yet, say why and leave the figure empty.",
+    )
     value = FigureField(label="Figure")
     numerator = FigureField(label="Count", whole=True)
     denominator = FigureField(label="Denominator", whole=True)
@@ -198,7 +206,18 @@ class SubmissionForm(forms.Form):
         if any(name in self.errors for name in figures):
             return data
         nil = data.get("is_nil_return")
-        if nil:
+        status = data.get("status") or Submission.Status.FIGURE
+        if status != Submission.Status.FIGURE:
+            errors = indicator.validate_figures(
+                figures.get("value"),
+                figures.get("numerator"),
+                figures.get("denominator"),
+                nil,
+                status,
+            )
+            for name, message in errors.items():
+                self.add_error(name if name in self.fields else "status", message)
+        elif nil:
             if any(v not in (None, Decimal(0)) for k, v in figures.items() if k != "denominator"):
                 self.add_error(
                     "is_nil_return",
@@ -228,7 +247,7 @@ class SubmissionForm(forms.Form):
     def missing_figures(self) -> dict[str, str]:
         """Figures a submission needs and this form leaves empty ({field: message})."""
         data = self.cleaned_data
-        if data.get("is_nil_return"):
+        if data.get("is_nil_return") or data.get("status", "figure") != Submission.Status.FIGURE:
             return {}
         indicator = self.submission.indicator
         errors = indicator.validate_figures(

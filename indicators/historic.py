@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from portal.models import Area
 
-from .columns import OPEN_DATA_COLUMNS
+from .columns import COMPARISON_COLUMNS, OPEN_DATA_COLUMNS, parse_status, read_comparisons
 from .import_files import (
     MAX_ERRORS_SHOWN,
     CellError,
@@ -51,6 +51,8 @@ VALUE_FIELDS = [
     "is_provisional",
     "is_estimated",
     "footnote",
+    "status",
+    *COMPARISON_COLUMNS,
 ]
 CHUNK = 1000
 # The open-data CSV prefixes text starting with these with "'" so spreadsheets do not run it.
@@ -119,13 +121,15 @@ def _read(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]
         ("estimated", "is_estimated", parse_flag),
         ("footnote", "footnote", lambda v: _text(v, 2000)),
         ("revision", "version", parse_decimal),
+        ("status", "status", lambda v: parse_status(v) or Submission.Status.FIGURE),
     ]
     for column, name, reader in readers:
         try:
             data[name] = reader(cells.get(column))
         except CellError as error:
             errors.append((column, str(error)))
-    return data, errors
+    comparisons, comparison_errors = read_comparisons(cells)
+    return {**data, **comparisons}, errors + comparison_errors
 
 
 def _check(data: dict, lookups: Lookups, seen: set, today: dt.date) -> list[tuple[str, str]]:
@@ -165,7 +169,7 @@ def _check(data: dict, lookups: Lookups, seen: set, today: dt.date) -> list[tupl
     if data["is_nil_return"] and any(data[n] not in (None, 0) for n in ("value", "numerator")):
         errors.append(("nil_return", "A nil return cannot carry a figure other than 0."))
     for name, message in indicator.validate_figures(
-        data["value"], data["numerator"], data["denominator"], data["is_nil_return"]
+        data["value"], data["numerator"], data["denominator"], data["is_nil_return"], data["status"]
     ).items():
         errors.append((name, message))
     if (

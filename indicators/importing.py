@@ -28,6 +28,7 @@ from django.utils import timezone
 from portal.models import Area, Organisation, Population
 
 from . import figures, tasks, workflow
+from .columns import parse_status
 from .import_files import (
     CellError,
     FileRefused,
@@ -63,12 +64,14 @@ RETURN_COLUMNS = [
     "estimated",
     "footnote",
     "commentary",
+    "status",  # blank: a figure; or "not yet available", "no new data published"
     "last_quarter_figure",
 ]
 REQUIRED_COLUMNS = {"indicator_code", "area_code", "quarter", "value", "numerator", "denominator"}
 # For reference only: read by people, ignored on upload.
 REFERENCE_COLUMNS = {"indicator_title", "area_name", "unit", "what_to_fill", "last_quarter_figure"}
 COLUMN_FIELDS = {
+    "status": "status",
     "value": "value",
     "numerator": "numerator",
     "denominator": "denominator",
@@ -114,6 +117,8 @@ def _read_cell(column: str, value: Any) -> Any:
         return day.isoformat() if day else None
     if name in FLAG_FIELDS:
         return parse_flag(value)
+    if name == "status":
+        return parse_status(value)
     return parse_text(value, TEXT_LIMITS.get(name, 10000))
 
 
@@ -151,6 +156,11 @@ def _typed(fields: dict[str, Any]) -> dict[str, Any]:
             data[name] = None if value is None else dt.date.fromisoformat(value)
         else:
             data[name] = value
+    if data.get("status") is None:
+        # A blank status is a figure when the row gives one, else it leaves the status be.
+        data.pop("status", None)
+        if any(data.get(n) is not None for n in NUMBER_FIELDS) or data.get("is_nil_return"):
+            data["status"] = Submission.Status.FIGURE
     return data
 
 
@@ -270,7 +280,11 @@ def _validate(row: RowPlan, indicator: Indicator, merged: dict[str, Any]) -> Non
     if nil and any(merged.get(n) not in (None, 0) for n in ("value", "numerator")):
         row.error("nil_return", "A nil return cannot carry a figure other than 0.")
     for name, message in indicator.validate_figures(
-        merged.get("value"), merged.get("numerator"), merged.get("denominator"), nil
+        merged.get("value"),
+        merged.get("numerator"),
+        merged.get("denominator"),
+        nil,
+        merged.get("status", Submission.Status.FIGURE),
     ).items():
         row.error(name, message)
     start, end = merged.get("covered_start"), merged.get("covered_end")
@@ -636,6 +650,8 @@ INSTRUCTIONS = [
     "covers the quarter itself.",
     "Flags (nil_return, provisional, estimated): write yes, or leave empty for no. A nil "
     "return is a confirmed zero, not a missing figure.",
+    "status: leave it empty when you give a figure. When there is none this quarter, write "
+    "'not yet available' or 'no new data published' and leave the figures empty.",
     "A row left empty changes nothing. Do not add, remove or rename columns, merge cells "
     "or use formulas: such files are refused.",
     "Columns indicator_title, area_name, unit, what_to_fill and last_quarter_figure are for "
@@ -687,10 +703,16 @@ def _template_rows(organisation: Organisation, period: ReportingPeriod) -> list[
                     ind.get_unit_display(),
                     _what_to_fill(ind),
                     *(_cell_out(values[COLUMN_FIELDS[c]]) for c in RETURN_COLUMNS[7:18]),
+                    _status_out(values["status"]),
                     last,
                 ]
             )
     return rows
+
+
+def _status_out(status: str) -> str:
+    """Blank for a figure, so an untouched template row stays blank on upload."""
+    return "" if status == Submission.Status.FIGURE else Submission.Status(status).label
 
 
 def _cell_out(value: Any) -> Any:

@@ -25,10 +25,18 @@ from portal import access
 from portal.models import Area, Organisation, Population
 
 from . import figures
-from .columns import OPEN_DATA_COLUMNS
+from .columns import OPEN_DATA_COLUMNS, status_and_comparison_cells
 from .comparators import PEER_VALUE_COLUMNS, apply_peer_plan, export_peer_values, plan_peer_values
 from .import_files import FileRefused, check_zip, sniff_format
-from .models import ComparatorGroup, ImportBatch, Indicator, Outcome, PeerValue, Submission
+from .models import (
+    ComparatorGroup,
+    ComparatorMember,
+    ImportBatch,
+    Indicator,
+    Outcome,
+    PeerValue,
+    Submission,
+)
 
 
 class _Strict:
@@ -89,6 +97,45 @@ class OutcomeResource(resources.ModelResource):
         export_order = fields
 
 
+class ComparatorGroupWidget(widgets.ForeignKeyWidget):
+    """A comparator group by name; of revisions sharing a name, the latest."""
+
+    def __init__(self):
+        super().__init__(ComparatorGroup, "name")
+
+    def clean(self, value, row=None, **kwargs):
+        name = (value or "").strip()
+        if not name:
+            return None
+        group = ComparatorGroup.objects.filter(name=name).order_by("-as_at").first()
+        if group is None:
+            raise ValueError(f"There is no comparator group named '{name}': import it first.")
+        return group
+
+
+class ComparatorGroupResource(resources.ModelResource):
+    class Meta(_Strict):
+        model = ComparatorGroup
+        import_id_fields = ["name", "as_at"]
+        fields = ["name", "source", "as_at", "notes"]
+        export_order = fields
+        instance_loader_class = None
+
+
+class ComparatorMemberResource(resources.ModelResource):
+    group = fields.Field(attribute="group", column_name="group", widget=ComparatorGroupWidget())
+
+    class Meta(_Strict):
+        model = ComparatorMember
+        import_id_fields = ["group", "name"]
+        fields = ["group", "name", "is_self"]
+        export_order = fields
+        instance_loader_class = None
+
+    def get_queryset(self):
+        return ComparatorMember.objects.select_related("group")
+
+
 class IndicatorResource(resources.ModelResource):
     outcome = fields.Field(
         attribute="outcome", column_name="outcome", widget=widgets.ForeignKeyWidget(Outcome, "slug")
@@ -104,9 +151,7 @@ class IndicatorResource(resources.ModelResource):
         widget=widgets.ManyToManyWidget(Area, field="code", separator="|"),
     )
     comparator_group = fields.Field(
-        attribute="comparator_group",
-        column_name="comparator_group",
-        widget=widgets.ForeignKeyWidget(ComparatorGroup, "name"),
+        attribute="comparator_group", column_name="comparator_group", widget=ComparatorGroupWidget()
     )
 
     class Meta(_Strict):
@@ -151,6 +196,15 @@ def _plain(value: Decimal | None) -> str:
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
 
 
+def _status_or_comparison(column: str) -> fields.Field:
+    """An export column filled by `status_and_comparison_cells`, as every file writes it."""
+    return fields.Field(
+        column_name=column,
+        readonly=True,
+        dehydrate_method=lambda sub: status_and_comparison_cells(sub)[column],
+    )
+
+
 class HistoricValueResource(resources.ModelResource):
     """Latest approved values in the open-data long format (export only)."""
 
@@ -172,6 +226,19 @@ class HistoricValueResource(resources.ModelResource):
     estimated = fields.Field(column_name="estimated", readonly=True)
     footnote = fields.Field(column_name="footnote", readonly=True)
     revision = fields.Field(column_name="revision", readonly=True)
+    status = _status_or_comparison("status")
+    nn_rank = _status_or_comparison("nn_rank")
+    nn_of = _status_or_comparison("nn_of")
+    nn_band = _status_or_comparison("nn_band")
+    nn_not_benchmarked = _status_or_comparison("nn_not_benchmarked")
+    county_rank = _status_or_comparison("county_rank")
+    county_of = _status_or_comparison("county_of")
+    county_band = _status_or_comparison("county_band")
+    county_not_benchmarked = _status_or_comparison("county_not_benchmarked")
+    district_rank = _status_or_comparison("district_rank")
+    district_of = _status_or_comparison("district_of")
+    district_band = _status_or_comparison("district_band")
+    district_not_benchmarked = _status_or_comparison("district_not_benchmarked")
 
     class Meta:
         model = Submission
@@ -309,6 +376,8 @@ REFERENCE_RESOURCES = [
     AreaResource,
     PopulationResource,
     OutcomeResource,
+    ComparatorGroupResource,
+    ComparatorMemberResource,
     IndicatorResource,
 ]
 

@@ -36,6 +36,7 @@ Action = SubmissionEvent.Action
 
 # Fields a submitter edits; everything else is set by transitions.
 EDITABLE_FIELDS = [
+    "status",
     "value",
     "numerator",
     "denominator",
@@ -244,7 +245,7 @@ def submit(
         raise WorkflowError(edit_lock(locked) or LOCK_SUBMITTED, locked.state)
     _check_period_open(locked.period, locked)
     errors = locked.indicator.validate_figures(
-        locked.value, locked.numerator, locked.denominator, locked.is_nil_return
+        locked.value, locked.numerator, locked.denominator, locked.is_nil_return, locked.status
     )
     if errors:
         raise WorkflowError("The figure is incomplete: " + " ".join(errors.values()), "incomplete")

@@ -232,3 +232,30 @@ def test_the_indicator_file_carries_the_comparator_group_by_name(group, partners
     assert not result.has_errors() and not result.has_validation_errors()
     partnership.crime.refresh_from_db()
     assert partnership.crime.comparator_group == group
+
+
+def test_an_indicator_naming_an_unknown_comparator_group_is_refused(group, partnership):
+    from indicators.resources import IndicatorResource
+
+    dataset = IndicatorResource().export()
+    dataset.append_col(["Nobody's group"] * len(dataset), header="comparator_group")
+    del dataset["comparator_group"]  # the first, real column
+    result = IndicatorResource().import_data(dataset, dry_run=True)
+    messages = [str(e) for row in result.invalid_rows for e in row.error_dict["comparator_group"]]
+    assert messages[0] == "There is no comparator group named 'Nobody's group': import it first."
+
+
+def test_groups_and_members_travel_by_name(group):
+    from indicators.resources import ComparatorGroupResource, ComparatorMemberResource
+
+    groups, members = ComparatorGroupResource().export(), ComparatorMemberResource().export()
+    assert [r["group"] for r in members.dict] == ["Most similar"] * 3
+    ComparatorGroup.objects.all().delete()
+    for resource, data in ((ComparatorGroupResource, groups), (ComparatorMemberResource, members)):
+        result = resource().import_data(data, dry_run=False)
+        assert not result.has_errors() and not result.has_validation_errors()
+    assert sorted(ComparatorMember.objects.values_list("name", "is_self")) == [
+        ("Elsewhere", False),
+        ("Faraway", False),
+        ("Shire", True),
+    ]

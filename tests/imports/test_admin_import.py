@@ -70,7 +70,7 @@ def test_the_admin_export_of_approved_values_uses_the_open_data_columns(client, 
     assert lines[0] == ",".join(OPEN_DATA_COLUMNS)
     assert lines[1] == (
         'crime,"Crime rate (per 1,000 population)",E10000099,Shire,2016/17-Q1,10.00,,3000,,'
-        "rate_per_1000,,,,no,no,no,,1"
+        "rate_per_1000,,,,no,no,no,,1,figure,,,,no,,,,no,,,,no"
     )
 
 

@@ -91,7 +91,7 @@ def test_extra_columns_are_refused_and_listed(partnership):
 
 
 def test_values_beyond_the_headed_columns_are_refused(partnership):
-    content = xlsx([[*GOOD_ROW, *([None] * 10), "stray"]])
+    content = xlsx([[*GOOD_ROW, *([None] * (len(RETURN_COLUMNS) - len(GOOD_ROW))), "stray"]])
     errors = refused(partnership, content, "return.xlsx")
     assert errors[0].startswith("Row 2 has values beyond the last column with a heading.")
 

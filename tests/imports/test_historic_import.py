@@ -101,12 +101,73 @@ def test_one_bad_row_refuses_the_whole_file(partnership):
         (value(numerator="2.5"), "A count must be a whole number, 0 or more."),
         (value(revision="0"), "The revision is a whole number, 1 or more."),
         (value(covered_start="2015-13-01"), "is not a real date"),
+        (value(status="maybe"), "'maybe' is not a data status."),
+        (
+            value(status="not yet available"),
+            "Row 2, column numerator: Leave this empty when the figure is “not yet available”.",
+        ),
+        (value(nn_rank="10", nn_of="9"), "A rank of 10 cannot be more than 9 compared."),
+        (value(county_band="Middling"), "'Middling' is not a band."),
+        (value(district_rank="1.5"), "'1.5' is not a rank"),
     ],
 )
 def test_bad_rows_are_named(partnership, row, message):
     batch = run(partnership, long_csv([row]))
     assert batch.status == ImportBatch.Status.INVALID
     assert message in batch.errors[0]
+
+
+def test_the_status_and_typed_comparisons_are_loaded(partnership):
+    p = partnership
+    rows = [
+        value(nn_rank="3", nn_of="9", county_band="top", district_not_benchmarked="yes"),
+        value(quarter="2015/16-Q2", numerator="", nil_return="", status="No new data published"),
+    ]
+    batch = run(p, long_csv(rows))
+    assert batch.status == ImportBatch.Status.APPLIED, batch.errors
+    first, second = Submission.objects.order_by("period__quarter")
+    assert first.comparison_display("nn") == "3/9"
+    assert first.comparison_display("county") == "Top"
+    assert first.comparison_display("district") == "-"
+    assert first.status == Submission.Status.FIGURE
+    assert (second.status, second.numerator) == (Submission.Status.NO_NEW_DATA, None)
+
+
+def test_the_admin_export_of_history_imports_back_unchanged(client, partnership):
+    from conftest import approved
+
+    p = partnership
+    approved(
+        p.crime,
+        p.county,
+        p.closed_period,
+        p.submitter_a,
+        p.approver,
+        status="not_yet_available",
+        nn_rank=2,
+        nn_of=15,
+    )
+    exported = historic_export(client, p)
+    Submission.objects.all().delete()
+    assert run(p, exported).status == ImportBatch.Status.APPLIED
+    held = Submission.objects.get()
+    assert (held.status, held.comparison_display("nn")) == ("not_yet_available", "2/15")
+
+
+def historic_export(client, p) -> bytes:
+    client.force_login(p.admin)
+    url = reverse("admin:indicators_submission_export")
+    choices = client.get(url).context["form"].fields["format"].choices
+    csv_index = next(str(i) for i, label in choices if str(label).lower() == "csv")
+    response = client.post(
+        url,
+        {
+            "format": csv_index,
+            "resource": "0",
+            **{f"historicvalueresource_{c}": "on" for c in OPEN_DATA_COLUMNS},
+        },
+    )
+    return response.content
 
 
 def test_a_different_approved_figure_is_not_overwritten(partnership):
