@@ -5,21 +5,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 from conftest import empty_portal, rewrite
 from django.contrib.auth.models import User
+from reporting_seed import COMPARE_SEED, SEED_COLUMNS, SEED_FOOTNOTES, SEED_PATH, SEED_ROWS
 
 from indicators.columns import OPEN_DATA_COLUMNS
 from indicators.models import (
     Indicator,
     Outcome,
+    Override,
     ReportingPeriod,
     Submission,
     SubmissionEvent,
 )
 from indicators.resources import IndicatorResource
 from portal.models import Area, Organisation
+from reporting import exports
 from reporting.assembly import build_dashboard
 from reporting.bundle import FILES, BundleRefused, export_bundle, import_bundle
 
@@ -58,6 +63,40 @@ def test_the_history_file_has_the_open_data_columns_and_the_admin_formats(demo_b
         IndicatorResource().get_export_headers()
     )
     assert (demo_bundle / "indicators.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_demo_imported_into_an_empty_portal_gives_the_seed_dashboard(exported):
+    assert not Indicator.objects.exists()
+    import_bundle(exported)
+    dashboard = seed_dashboard()
+    assert dashboard.columns == SEED_COLUMNS
+    assert dashboard.table() == SEED_ROWS
+    assert dashboard.footnote_lines() == SEED_FOOTNOTES
+    asb = Override.objects.get(kind="outcome_rag")
+    assert "judges the outcome on track" in asb.reason
+
+
+@pytest.mark.skipif(not COMPARE_SEED.exists(), reason=f"no seed comparison tool at {COMPARE_SEED}")
+def test_the_imported_dashboard_passes_the_seed_comparison(exported, tmp_path):
+    import_bundle(exported)
+    out = tmp_path / "dashboard.csv"
+    out.write_bytes(exports.dashboard_csv(seed_dashboard()))
+    result = subprocess.run(
+        [sys.executable, str(COMPARE_SEED), str(SEED_PATH), str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert "132/132 cells match the seed" in result.stdout, result.stdout
+
+
+def test_importing_the_same_bundle_again_changes_nothing(exported):
+    import_bundle(exported)
+    before = (Submission.objects.count(), SubmissionEvent.objects.count(), Override.objects.count())
+    report = import_bundle(exported)
+    assert report.counts["history.csv"] == 0  # nothing new to create
+    after = (Submission.objects.count(), SubmissionEvent.objects.count(), Override.objects.count())
+    assert after == before
+    assert seed_dashboard().table() == SEED_ROWS
 
 
 def test_imported_history_is_approved_version_1_with_an_event_naming_the_bundle(exported):
