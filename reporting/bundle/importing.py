@@ -68,15 +68,17 @@ NATURAL_KEYS = {
 
 @dataclass
 class Report:
-    """What an import did (or, in a dry run, would do): rows loaded per file."""
+    """What an import did (or, in a dry run, would do): rows read per file, and the
+    approved figures and comparator values written that the portal did not hold already."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
 
 
 class _RollBack(Exception):
-    def __init__(self, counts: dict[str, int], problems: list[Problem]):
-        self.counts, self.problems = counts, problems
+    def __init__(self, report: Report, problems: list[Problem]):
+        self.report, self.problems = report, problems
 
 
 def _columns(name: str) -> tuple[list[str], set[str]]:
@@ -196,8 +198,9 @@ def clashes(manifest: dict, sheets: dict[str, Sheet]) -> list[Problem]:
     return problems
 
 
-def _load(folder: Path, sheets: dict[str, Sheet], items: list, actor) -> tuple[dict, list]:
-    counts: dict[str, int] = {}
+def _load(folder: Path, sheets: dict[str, Sheet], items: list, actor) -> tuple[Report, list]:
+    report = Report()
+    counts = report.counts
     problems: list[Problem] = []
     for spec in FILES:
         name = spec.name
@@ -214,14 +217,14 @@ def _load(folder: Path, sheets: dict[str, Sheet], items: list, actor) -> tuple[d
         if name in reference.RESOURCES:
             found = reference.load_table(sheet)
         elif name == "history.csv":
-            counts[name], found = history.load_history(folder / name, folder.name, actor)
+            report.written[name], found = history.load_history(folder / name, folder.name, actor)
         elif name == "comparator_values.csv":
-            counts[name], found = history.load_values(sheet)
+            report.written[name], found = history.load_values(sheet)
         else:
             found = SMALL_TABLES[name][2](sheet)
         counts.setdefault(name, len(sheet.rows))
         problems += found
-    return counts, problems
+    return report, problems
 
 
 def import_bundle(folder: Path, *, dry_run: bool = False, actor=None) -> Report:
@@ -233,11 +236,12 @@ def import_bundle(folder: Path, *, dry_run: bool = False, actor=None) -> Report:
         raise BundleRefused(problems)
     try:
         with transaction.atomic():
-            counts, problems = _load(folder, sheets, items, actor)
+            report, problems = _load(folder, sheets, items, actor)
             if problems or dry_run:
-                raise _RollBack(counts, problems)
+                raise _RollBack(report, problems)
     except _RollBack as rolled_back:
         if rolled_back.problems:
             raise BundleRefused(rolled_back.problems) from None
-        return Report(rolled_back.counts, dry_run=True)
-    return Report(counts)
+        rolled_back.report.dry_run = True
+        return rolled_back.report
+    return report

@@ -40,7 +40,8 @@ class Command(BaseCommand):
                 "nothing was written."
             ) from None
         for name, rows in report.counts.items():
-            self.stdout.write(f"{name}: {rows} rows")
+            new = f", {report.written[name]} new" if name in report.written else ""
+            self.stdout.write(f"{name}: {rows} rows{new}")
         if report.dry_run:
             self.stdout.write(
                 self.style.SUCCESS("Dry run: the bundle is good; nothing was written.")
