@@ -51,10 +51,10 @@ FILES = [
         "definition_changes.csv", "Breaks in series: changes of definition.", required=False
     ),
     BundleFile("periods.csv", "Reporting quarters with their dates and closure.", required=False),
+    BundleFile("history.csv", "Approved figures in the open-data columns."),
     BundleFile(
         "comparator_values.csv", "Comparator members' values (long format).", required=False
     ),
-    BundleFile("history.csv", "Approved figures in the open-data columns."),
     BundleFile(
         "overrides.csv", "Approvers' judgements (RAG, direction) with reasons.", required=False
     ),

@@ -61,3 +61,14 @@ def rewrite(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} is not in {path.name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def pdf_text(content: bytes, folder: Path) -> str:
+    """A PDF's text via pdftotext (Debian poppler-utils), whitespace collapsed."""
+    import subprocess
+
+    assert shutil.which("pdftotext"), "install poppler-utils (scripts/system_deps.sh)"
+    path = folder / "dashboard.pdf"
+    path.write_bytes(content)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
