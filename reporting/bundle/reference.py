@@ -36,6 +36,9 @@ class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
             raise _missing(self, value) from None
+        except self.model.MultipleObjectsReturned:
+            name = self.model._meta.verbose_name
+            raise ValueError(f"Several {name}s are called '{value}': rename one.") from None
 
 
 class NamedManyToManyWidget(widgets.ManyToManyWidget):
