@@ -20,12 +20,17 @@ from django.utils import timezone
 
 from portal.models import Area, Membership, Organisation, Population
 
+from . import figures
 from .demo_data import (
     ASB_CONFIDENCE,
     ASB_OUTCOME_REASON,
     ASB_VICTIMS,
+    COMPARATOR_GROUP,
+    COMPARATOR_PEERS,
+    COMPARATOR_SELF,
     COUNTY,
     COUNTY_COUNTS,
+    CRIME_TARGET_2015,
     DA_FOOTNOTE,
     DA_REFERRALS_BY_YEAR,
     DEMO_PASSWORD,
@@ -39,6 +44,8 @@ from .demo_data import (
     OPEN_QUARTER,
     ORGANISATIONS,
     OUTCOMES,
+    PEER_FACTORS,
+    PEER_SOURCE,
     POPULATION_YEARS,
     PROVISIONAL_FOOTNOTE,
     SEED_QUARTER,
@@ -49,6 +56,7 @@ from .models import (
     ComparatorGroup,
     ComparatorMember,
     Indicator,
+    IndicatorTarget,
     Outcome,
     Override,
     ReportingPeriod,
@@ -221,22 +229,12 @@ def load(stdout=None) -> dict:
         )
 
     group, _ = ComparatorGroup.objects.update_or_create(
-        name="Leicestershire CSP most similar group",
-        defaults={"source": "iQuanta most similar group", "as_at": dt.date(2016, 4, 1)},
+        name=COMPARATOR_GROUP[0],
+        defaults={"source": COMPARATOR_GROUP[1], "as_at": dt.date(2016, 4, 1)},
     )
-    for member in [
-        "Leicestershire",
-        "Derbyshire",
-        "Nottinghamshire",
-        "Staffordshire",
-        "Warwickshire",
-        "Worcestershire",
-        "Northamptonshire",
-        "Lincolnshire",
-        "Wiltshire",
-    ]:
+    for member in [COMPARATOR_SELF, *COMPARATOR_PEERS]:
         ComparatorMember.objects.update_or_create(
-            group=group, name=member, defaults={"is_self": member == "Leicestershire"}
+            group=group, name=member, defaults={"is_self": member == COMPARATOR_SELF}
         )
 
     outcomes = {}
@@ -299,10 +297,13 @@ def load(stdout=None) -> dict:
             user=user, organisation=orgs[slug], defaults={"role": role}
         )
         users[username] = user
+    # Each organisation's figures are submitted by one of its own people.
     submitters = {
         "leicestershire-police": users["police.officer"],
         "leicestershire-county-council": users["council.officer"],
         "youth-offending-service": users["yos.officer"],
+        "probation": users["probation.officer"],
+        "domestic-abuse-services": users["da.officer"],
     }
     approver = users["performance.manager"]
 
@@ -327,6 +328,10 @@ def load(stdout=None) -> dict:
         periods[q] = period
 
     made = _history(indicators, county, districts, periods, submitters, approver)
+    _peer_values(indicators, county, periods)
+    IndicatorTarget.objects.update_or_create(
+        indicator=indicators["crime-total"][0], year=2015, defaults=CRIME_TARGET_2015
+    )
 
     asb = outcomes["reduce-asb"]
     if not Override.objects.filter(
@@ -355,6 +360,43 @@ def load(stdout=None) -> dict:
         "submissions_created": made,
         "users": len(users),
     }
+
+
+def _peer_values(indicators, county, periods) -> None:
+    """The comparator group's synthetic values for every quarter with a rolling figure."""
+    from .comparators import load_peer_values
+
+    populations = dict(county.populations.values_list("year", "population"))
+    rows = []
+    for code, factors in PEER_FACTORS.items():
+        ind = indicators[code][0]
+        own = {
+            s.period.as_quarter: s
+            for s in Submission.objects.approved()
+            .filter(indicator=ind, area=county)
+            .select_related("period")
+        }
+        for index, q in enumerate(q for q in all_quarters() if q <= SEED_QUARTER):
+            figure = figures.rolling_12_months(ind, q, own, populations)
+            if not figure.available:
+                continue
+            for number, (member, factor) in enumerate(zip(COMPARATOR_PEERS, factors, strict=True)):
+                nudge = Decimal((index * (number + 3)) % 3 - 1) / 100 if q != SEED_QUARTER else 0
+                base = figure.exact if figure.exact is not None else figure.value
+                value = base * (Decimal(factor) + nudge)
+                rows.append(
+                    {
+                        "indicator_code": code,
+                        "period": q.code,
+                        "member": member,
+                        "value": figures.round_half_up(value, ind.decimal_places),
+                        "source": PEER_SOURCE,
+                        "as_at": q.end + dt.timedelta(days=60),
+                    }
+                )
+    _count, errors = load_peer_values(rows, dry_run=False)
+    if errors:
+        raise ValueError(f"The demo's comparator values do not load: {errors[:3]}")
 
 
 def _open_quarter_activity(period, county, users) -> None:
@@ -411,7 +453,7 @@ def _history(indicators, county, districts, periods, submitters, approver) -> in
     pending: list[tuple[Submission, User]] = []
     history = [q for q in all_quarters() if q <= SEED_QUARTER]
     for code, (ind, spec) in indicators.items():
-        submitter = submitters.get(spec.owner, submitters["leicestershire-police"])
+        submitter = submitters[spec.owner]
         for index, q in enumerate(history):
             rows = []
             if code in COUNTY_COUNTS:

@@ -8,6 +8,7 @@ years follow the long-run trend, and district counts are synthetic shares of the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from portal.models import Membership, Organisation
@@ -475,6 +476,8 @@ DEMO_USERS = [
         False,
     ),
     ("yos.officer", "Grace", "Hill", "youth-offending-service", Membership.Role.SUBMITTER, False),
+    ("probation.officer", "Dan", "Cole", "probation", Membership.Role.SUBMITTER, False),
+    ("da.officer", "Mina", "Patel", "domestic-abuse-services", Membership.Role.SUBMITTER, False),
     (
         "performance.manager",
         "Alex",
@@ -493,3 +496,47 @@ DEMO_USERS = [
     ),
     ("admin", "Pat", "Admin", "leicestershire-county-council", Membership.Role.ADMIN, True),
 ]
+
+# The iQuanta-style most similar group. The comparison cells of the seed (3/9, Top, …) are
+# typed, as the source publishes only them; the members' values below are SYNTHETIC, made
+# so that group measures have data: each member's figure is Leicestershire's own rolling
+# 12-month figure for the quarter times the member's factor (nudged by up to 1% a quarter).
+# The factors put Leicestershire at the seed's typed rank in Q2 2016/17 (lower is better).
+COMPARATOR_GROUP = ("Leicestershire CSP most similar group", "iQuanta most similar group")
+COMPARATOR_SELF = "Leicestershire"
+COMPARATOR_PEERS = [
+    "Derbyshire",
+    "Nottinghamshire",
+    "Staffordshire",
+    "Warwickshire",
+    "Worcestershire",
+    "Northamptonshire",
+    "Lincolnshire",
+    "Wiltshire",
+]
+PEER_SOURCE = "Synthetic demo values (not published figures)"
+PEER_FACTORS = {
+    "crime-total": ["0.91", "0.96", "1.04", "1.08", "1.12", "1.16", "1.21", "1.30"],  # 3/9
+    "crime-burglary": ["0.82", "0.88", "0.93", "0.96", "1.04", "1.10", "1.18", "1.26"],  # 5/9
+    "crime-vehicle": ["0.84", "0.90", "0.94", "0.97", "1.04", "1.08", "1.15", "1.24"],  # 5/9
+    "crime-violence-injury": ["0.93", "1.04", "1.07", "1.12", "1.18", "1.22", "1.31", "1.40"],
+    "yos-first-time-entrants": [
+        "0.95",
+        "1.06",
+        "1.12",
+        "1.19",
+        "1.25",
+        "1.33",
+        "1.41",
+        "1.52",
+    ],  # 2/9: Top
+}
+
+# A target set for one financial year (the standing target applies to the others): the
+# partnership's 2015/16 crime target, before the 47.50 that stands from 2016/17.
+CRIME_TARGET_2015 = {
+    "low": None,
+    "high": Decimal("48.00"),
+    "tolerance": Decimal("1.00"),
+    "note": "2015/16 target (demo)",
+}

@@ -3,7 +3,15 @@ from io import StringIO
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from indicators.models import Indicator, Outcome, Override, Submission, SubmissionEvent
+from indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    Outcome,
+    Override,
+    PeerValue,
+    Submission,
+    SubmissionEvent,
+)
 from portal.models import Area, Membership, Organisation, Population
 
 
@@ -37,6 +45,12 @@ def snapshot():
         "overrides": sorted(Override.objects.values_list("kind", "value", "reason")),
         "users": sorted(User.objects.values_list("username", flat=True)),
         "memberships": sorted(Membership.objects.values_list("user__username", "role")),
+        "peer_values": sorted(
+            PeerValue.objects.values_list(
+                "indicator__code", "period__year", "period__quarter", "member__name", "value"
+            )
+        ),
+        "targets": sorted(IndicatorTarget.objects.values_list("indicator__code", "year", "high")),
     }
 
 
