@@ -15,15 +15,17 @@ from reporting_seed import COMPARE_SEED, SEED_COLUMNS, SEED_FOOTNOTES, SEED_PATH
 
 from indicators.columns import OPEN_DATA_COLUMNS
 from indicators.models import (
+    ComparatorMember,
     Indicator,
     Outcome,
     Override,
+    PeerValue,
     ReportingPeriod,
     Submission,
     SubmissionEvent,
 )
 from indicators.resources import IndicatorResource
-from portal.models import Area, Organisation
+from portal.models import Area, Organisation, Population
 from reporting import exports
 from reporting.assembly import build_dashboard
 from reporting.bundle import FILES, BundleRefused, export_bundle, import_bundle
@@ -74,6 +76,20 @@ def test_the_demo_imported_into_an_empty_portal_gives_the_seed_dashboard(exporte
     assert dashboard.footnote_lines() == SEED_FOOTNOTES
     asb = Override.objects.get(kind="outcome_rag")
     assert "judges the outcome on track" in asb.reason
+
+
+def test_every_kind_of_record_arrives_as_many_as_the_manifest_says(exported):
+    import_bundle(exported)
+    rows = {
+        f["name"]: f["rows"] for f in json.loads((exported / "manifest.json").read_text())["files"]
+    }
+    assert rows["comparator_values.csv"] > 0
+    assert PeerValue.objects.count() == rows["comparator_values.csv"]
+    assert ComparatorMember.objects.count() == rows["comparator_members.csv"]
+    assert Indicator.objects.exclude(comparator_group=None).count() > 0
+    assert Submission.objects.count() == rows["history.csv"]
+    assert ReportingPeriod.objects.count() == rows["periods.csv"]
+    assert Population.objects.count() == rows["populations.csv"]
 
 
 @pytest.mark.skipif(not COMPARE_SEED.exists(), reason=f"no seed comparison tool at {COMPARE_SEED}")
