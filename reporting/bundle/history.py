@@ -79,6 +79,7 @@ def _problem(name: str, message: str, lines: dict[int, int] | None = None) -> Pr
 
 
 REQUIRED = historic.REQUIRED
+VALUE_REQUIRED = comparators.REQUIRED
 
 
 def history_columns() -> list[str]:

@@ -88,7 +88,7 @@ def _columns(name: str) -> tuple[list[str], set[str]]:
     if name == "history.csv":
         return history.history_columns(), set(history.REQUIRED)
     if name == "comparator_values.csv":
-        return history.value_columns(), set(history.value_columns())
+        return history.value_columns(), set(history.VALUE_REQUIRED)
     columns, required, _ = SMALL_TABLES[name]
     return columns, required
 

@@ -181,3 +181,27 @@ def test_a_bad_row_late_in_the_history_rolls_back_every_file(bundle):
         "history.csv, row 25, column numerator: The numerator cannot be more than the denominator."
     ]
     nothing_written()
+
+
+def test_a_bad_comparator_value_is_named_with_its_row_and_nothing_is_written(db, bundle_copy):
+    folder = bundle_copy("benchmarking")
+    rewrite(
+        folder / "comparator_values.csv",
+        "crime-rate,2016/17-Q4,Eden,",
+        "crime-rate,2016/17-Q4,Eton,",
+    )
+    rewrite(
+        folder / "comparator_values.csv",
+        "burglary-rate,2016/17-Q4,Cotswold,",
+        "burglary-rate,2016/17-Q4,Rutland,",
+    )
+    problems = refused(folder)
+    assert problems[0] == (
+        "comparator_values.csv, row 4, column member: 'Eton' is not a member of Rutland most "
+        "similar group (as at 1 Apr 2016)."
+    )
+    assert problems[1].startswith(
+        "comparator_values.csv, row 30, column member: Rutland is this partnership"
+    )
+    assert len(problems) == 2
+    assert not Indicator.objects.exists()
