@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from .quarters import FinancialYear, Quarter
+from .quarters import FinancialYear, Quarter, period_label
 
 THOUSAND = Decimal(1000)
 HUNDRED = Decimal(100)
@@ -53,6 +53,11 @@ class Figure:
     submission_ids: tuple[int, ...] = ()
     reason: str = ""
     exact: Decimal | None = None
+    # "not_yet_available" or "no_new_data" when a submission's status, not a figure, decided
+    # the cell; `note` is then the footnote the reader must see ("No new data published
+    # since Apr-Jun 2016").
+    status: str = ""
+    note: str = ""
 
     @property
     def available(self) -> bool:
@@ -68,8 +73,8 @@ class Figure:
         return f"{shown} ({self.label})" if self.label else shown
 
 
-def missing(reason: str, decimal_places: int = 0) -> Figure:
-    return Figure(value=None, decimal_places=decimal_places, reason=reason)
+def missing(reason: str, decimal_places: int = 0, status: str = "") -> Figure:
+    return Figure(value=None, decimal_places=decimal_places, reason=reason, status=status)
 
 
 def round_half_up(value: Decimal, decimal_places: int) -> Decimal:
@@ -77,9 +82,21 @@ def round_half_up(value: Decimal, decimal_places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
 
 
-def format_number(value: Decimal, decimal_places: int) -> str:
-    """No thousands separators, the indicator's decimal places: '1264', '47.21'."""
-    return f"{round_half_up(value, decimal_places):f}"
+def format_number(
+    value: Decimal, decimal_places: int, thousands: bool = False, signed: bool = False
+) -> str:
+    """The indicator's decimal places, rounded half-up: '1264', '47.21'.
+
+    A layout may ask for thousands separators ('31,843') and a sign on changes ('+4.2',
+    '-312'; zero has no sign).
+    """
+    rounded = round_half_up(value, decimal_places)
+    if rounded == 0:
+        rounded = abs(rounded)  # never "-0.0"
+    text = f"{rounded:,f}" if thousands else f"{rounded:f}"
+    if signed and rounded > 0:
+        text = "+" + text
+    return text
 
 
 def _plain(value: Decimal | None) -> str:
@@ -222,6 +239,10 @@ def sum_of_quarters(
     if absent:
         names = ", ".join(q.label for q in absent)
         return missing(f"No approved figure for {names}.", dp)
+    for q in quarters:
+        status = _status(submissions[q])
+        if status != FIGURE:
+            return missing(f"{q.short_label}: {STATUS_WORDS[status]}.", dp, status=status)
     totals = {"value": Decimal(0), "numerator": Decimal(0), "denominator": Decimal(0)}
     seen = {"value": True, "numerator": True, "denominator": True}
     lines, ids = [], []
@@ -259,23 +280,127 @@ def sum_of_quarters(
     )
 
 
+FIGURE, NOT_YET_AVAILABLE, NO_NEW_DATA = "figure", "not_yet_available", "no_new_data"
+STATUS_WORDS = {NOT_YET_AVAILABLE: "not yet available", NO_NEW_DATA: "no new data published"}
+# How far back a "latest" window, or a "no new data" quarter, looks for a figure.
+LOOK_BACK = 12
+
+
+def _status(raw: RawValue) -> str:
+    return getattr(raw, "status", FIGURE) or FIGURE
+
+
+def single_quarter(
+    indicator: IndicatorRules,
+    quarter: Quarter,
+    submissions: Mapping[Quarter, RawValue],
+    populations: Mapping[int, int] | None = None,
+) -> Figure:
+    """The figure one quarter's submission gives, its data status honoured.
+
+    "Not yet available" is no figure, said in words. "No new data published" lets the last
+    approved figure before it stand, with its own period label and a note, never silently.
+    """
+    dp = indicator.decimal_places
+    raw = submissions.get(quarter)
+    if raw is None:
+        return missing(f"No approved figure for {quarter.label}.", dp)
+    status = _status(raw)
+    if status == NOT_YET_AVAILABLE:
+        return missing(f"{quarter.short_label}: not yet available.", dp, status=status)
+    if status == FIGURE:
+        return submission_figure(indicator, raw, quarter, populations)
+    for back in range(1, LOOK_BACK + 1):
+        earlier = quarter.shift(-back)
+        raw = submissions.get(earlier)
+        if raw is not None and _status(raw) == FIGURE:
+            figure = submission_figure(indicator, raw, earlier, populations)
+            label = figure.label or period_label(figure.start, figure.end)
+            return _with(
+                figure,
+                label=label,
+                status=NO_NEW_DATA,
+                note=f"No new data published since {label}",
+            )
+    return missing(
+        f"{quarter.short_label}: no new data published, and no earlier figure.", dp, status=status
+    )
+
+
+def latest_figure(
+    indicator: IndicatorRules,
+    quarter: Quarter,
+    submissions: Mapping[Quarter, RawValue],
+    populations: Mapping[int, int] | None = None,
+) -> Figure:
+    """The latest approved figure up to `quarter`; an earlier one is labelled with its period."""
+    for back in range(LOOK_BACK):
+        earlier = quarter.shift(-back)
+        if earlier in submissions:
+            figure = single_quarter(indicator, earlier, submissions, populations)
+            if figure.available and back and not figure.label:
+                figure = _with(figure, label=period_label(figure.start, figure.end))
+            return figure
+    return missing(f"No approved figure up to {quarter.label}.", indicator.decimal_places)
+
+
+def anchor(quarter: Quarter, offset: str) -> Quarter:
+    """The quarter a window ends in, for a column's offset from the dashboard's quarter."""
+    if offset == "current":
+        return quarter
+    if offset == "previous_period":
+        return quarter.previous()
+    if offset == "same_period_last_year":
+        return quarter.shift(-4)
+    if offset == "previous_year":
+        return Quarter(quarter.year - 1, 4)
+    if offset in ("fy_q1", "fy_q2", "fy_q3", "fy_q4"):
+        return Quarter(quarter.year, int(offset[-1]))
+    raise ValueError(f"Unknown offset {offset!r}")
+
+
+def window_quarters(window: str, end: Quarter) -> list[Quarter]:
+    """The quarters a summed window adds up, oldest first."""
+    if window == "quarter":
+        return [end]
+    if window == "year_to_date":
+        return [q for q in end.financial_year.quarters() if q <= end]
+    if window == "rolling_12_months":
+        return end.rolling_year()
+    if window == "financial_year":
+        return end.financial_year.quarters()
+    raise ValueError(f"Unknown window {window!r}")
+
+
+def window_figure(
+    indicator: IndicatorRules,
+    window: str,
+    end: Quarter,
+    submissions: Mapping[Quarter, RawValue],
+    populations: Mapping[int, int] | None = None,
+) -> Figure:
+    """The figure for `window` ending with the quarter `end`.
+
+    A summed indicator adds up the window's quarters and applies its formula once. For a
+    figure whose latest value stands, the window's last quarter's value stands (with its
+    own period): a whole financial year is the value reported at the year's end (Q4).
+    """
+    if window == "latest":
+        return latest_figure(indicator, end, submissions, populations)
+    quarters = window_quarters(window, end)
+    if indicator.aggregation == "sum" and window != "quarter":
+        return sum_of_quarters(indicator, quarters, submissions, populations)
+    return single_quarter(indicator, quarters[-1], submissions, populations)
+
+
 def rolling_12_months(
     indicator: IndicatorRules,
     quarter: Quarter,
     submissions: Mapping[Quarter, RawValue],
     populations: Mapping[int, int] | None = None,
 ) -> Figure:
-    """ "Latest data, rolling 12 months" to the end of `quarter`.
-
-    A quarterly count sums the last four approved quarters; a figure whose latest value
-    stands (annual or lagged data) is that quarter's approved value with its own period.
-    """
-    if indicator.aggregation == "sum":
-        return sum_of_quarters(indicator, quarter.rolling_year(), submissions, populations)
-    raw = submissions.get(quarter)
-    if raw is None:
-        return missing(f"No approved figure for {quarter.label}.", indicator.decimal_places)
-    return submission_figure(indicator, raw, quarter, populations)
+    """ "Latest data, rolling 12 months" to the end of `quarter`."""
+    return window_figure(indicator, "rolling_12_months", quarter, submissions, populations)
 
 
 def previous_year(
@@ -284,19 +409,17 @@ def previous_year(
     submissions: Mapping[Quarter, RawValue],
     populations: Mapping[int, int] | None = None,
 ) -> Figure:
-    """The previous financial year's figure.
+    """The previous financial year's figure (the value at its Q4 for a standing value)."""
+    end = anchor(quarter, "previous_year")
+    return window_figure(indicator, "financial_year", end, submissions, populations)
 
-    Summed indicators add up that year's four quarters. For a figure whose latest value
-    stands, it is the value as reported at the year's end (its Q4), with its own period.
-    """
-    fy = quarter.financial_year.previous()
-    if indicator.aggregation == "sum":
-        return sum_of_quarters(indicator, fy.quarters(), submissions, populations)
-    year_end = Quarter(fy.start_year, 4)
-    raw = submissions.get(year_end)
-    if raw is None:
-        return missing(f"No approved figure for {year_end.label}.", indicator.decimal_places)
-    return submission_figure(indicator, raw, year_end, populations)
+
+# An indicator's direction-of-travel basis, as the offset of the figure it compares against.
+BASIS_OFFSETS = {
+    "previous_quarter": "previous_period",
+    "same_quarter_last_year": "same_period_last_year",
+    "previous_year": "previous_year",
+}
 
 
 def comparison_figure(
@@ -305,15 +428,13 @@ def comparison_figure(
     quarter: Quarter,
     submissions: Mapping[Quarter, RawValue],
     populations: Mapping[int, int] | None = None,
+    window: str = "rolling_12_months",
 ) -> Figure:
-    """The earlier figure that direction of travel compares the latest one against."""
-    if basis == "previous_year":
-        return previous_year(indicator, quarter, submissions, populations)
-    if basis == "same_quarter_last_year":
-        return rolling_12_months(indicator, quarter.shift(-4), submissions, populations)
-    if basis == "previous_quarter":
-        return rolling_12_months(indicator, quarter.previous(), submissions, populations)
-    raise ValueError(f"Unknown direction basis {basis!r}")
+    """The earlier figure that direction of travel compares a `window` figure against."""
+    if basis not in BASIS_OFFSETS:
+        raise ValueError(f"Unknown direction basis {basis!r}")
+    end = anchor(quarter, BASIS_OFFSETS[basis])
+    return window_figure(indicator, window, end, submissions, populations)
 
 
 def percent_change(earlier: Decimal, later: Decimal) -> Decimal | None:

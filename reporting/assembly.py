@@ -1,10 +1,11 @@
-"""Approved data in, dashboard out.
+"""Approved data and a layout in, dashboard out.
 
-`load_dashboard_data` reads everything one (quarter, area) dashboard needs in a fixed number
-of queries, whatever the number of indicators; `assemble` is a pure function of that data,
-so it is tested without caring how the data was fetched and never reads the database.
-Only the latest approved version of each submission is read: a missing figure shows
-"awaiting data", never a stale or unapproved one.
+`load_dashboard_data` reads everything one (quarter, area, layout) dashboard needs in a fixed
+number of queries, whatever the layout and the number of indicators; `assemble` is a pure
+loop over the layout's columns calling the measures (`reporting.measures`), so it is tested
+without caring how the data was fetched and never reads the database. Only the latest
+approved version of each submission is read: a missing figure shows "awaiting data", never
+a stale or unapproved one.
 """
 
 from __future__ import annotations
@@ -12,39 +13,49 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.conf import settings
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
 from django.utils import timezone
 
 from indicators import figures
 from indicators.models import (
     DefinitionChange,
-    Direction,
     Indicator,
+    IndicatorTarget,
     Override,
+    PeerValue,
     ReportingPeriod,
     Submission,
 )
 from indicators.quarters import Quarter, british_date, period_label
 from portal.models import Area, Population
 
-from .dashboard import (
-    AWAITING_DATA,
-    AWAITING_JUDGEMENT,
-    BREAK_IN_SERIES,
-    Dashboard,
-    Footnote,
-    InputSubmission,
-    OutcomeBlock,
-    OverrideNote,
-    Row,
-)
+from . import measures
+from .dashboard import Block, Cell, Column, Dashboard, Footnote, InputSubmission, OverrideNote, Row
+from .layouts import layout_to_data
+from .models import Layout
+from .vocabulary import NUMERIC
 
-DEFAULT_TITLE = "Safer Communities Performance Dashboard"
-# Rolling 12 months to the quarter, to the previous quarter and to the same quarter last
-# year, and the whole previous financial year: all fall within the last eight quarters.
-QUARTERS_BACK = 7
+# Twelve quarters cover every window at every offset, a year earlier for positions, and
+# the look-back of "latest" and "no new data".
+QUARTERS_BACK = 11
+
+
+@dataclass(frozen=True)
+class RawFigure:
+    """A sibling district's raw values: what the figure engine reads, and nothing more."""
+
+    id: int
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    is_nil_return: bool
+    covered_start: dt.date | None
+    covered_end: dt.date | None
+    covered_label: str
+    status: str
 
 
 @dataclass
@@ -53,132 +64,202 @@ class DashboardData:
 
     quarter: Quarter
     area: Area
+    layout: dict  # the layout's JSON form (reporting.layouts)
+    row_areas: list[Area]  # the area, and its districts when rows are grouped by area
     siblings: list[Area]  # the partnership's districts, the area included; [] for a county
-    indicators: list[Indicator]  # with .outcome selected, in display order
-    # indicator id → area id → quarter → latest approved submission
-    submissions: dict[int, dict[int, dict[Quarter, Submission]]]
+    indicators: list[Indicator]  # with .outcome selected, in the layout's order
+    reported: set[tuple[int, int]]  # (indicator id, area id) an indicator is reported for
+    # indicator id → area id → quarter → latest approved submission (siblings: RawFigure)
+    submissions: dict[int, dict[int, dict[Quarter, object]]]
     populations: dict[int, dict[int, int]]  # area id → year → population
     overrides: list[Override]
     breaks: dict[int, list[dt.date]] = field(default_factory=dict)
+    targets: dict[int, list[IndicatorTarget]] = field(default_factory=dict)
+    peers: dict[int, dict[Quarter, list[Decimal]]] = field(default_factory=dict)
+    people: dict[int, str] = field(default_factory=dict)  # user id → name
+    title: str = ""
 
 
 def needed_quarters(quarter: Quarter) -> list[Quarter]:
     return [quarter.shift(-n) for n in range(QUARTERS_BACK, -1, -1)]
 
 
-def _periods(quarters: set[tuple[int, int]]):
-    """A subquery of the periods for (year, quarter) pairs, so the filter stays one query."""
+def _periods(quarters) -> dict[int, Quarter]:
+    """Period id → quarter for the wanted quarters, in one query."""
     match = Q(pk__in=[])
-    for year, number in quarters:
-        match |= Q(year=year, quarter=number)
-    return ReportingPeriod.objects.filter(match).values("pk")
+    for q in quarters:
+        match |= Q(year=q.year, quarter=q.number)
+    return {
+        pk: Quarter(year, number)
+        for pk, year, number in ReportingPeriod.objects.filter(match)
+        .order_by()
+        .values_list("pk", "year", "quarter")
+    }
 
 
-def load_dashboard_data(period: ReportingPeriod, area: Area) -> DashboardData:
-    """Read one dashboard's data in a constant number of queries."""
-    quarter = period.as_quarter
-    siblings = list(Area.objects.filter(parent_id=area.parent_id)) if area.parent_id else []
-    indicators = list(
-        Indicator.objects.filter(is_active=True, areas=area)
+def _indicators(layout: dict, area_ids: list[int]) -> list[Indicator]:
+    found = (
+        Indicator.objects.filter(is_active=True, areas__in=area_ids)
         .select_related("outcome")
-        .order_by("outcome__display_order", "outcome__title", "display_order", "title")
+        .distinct()
     )
-    ids = [ind.id for ind in indicators]
-    quarters = needed_quarters(quarter)
-    wanted = {(q.year, q.number) for q in quarters}
-    rolling = {(q.year, q.number) for q in quarter.rolling_year()}
-    sibling_ids = [a.id for a in siblings if a.id != area.id]
-    qs = (
+    chosen = layout.get("indicators") or []
+    if chosen:
+        by_code = {ind.code: ind for ind in found.filter(code__in=chosen).order_by()}
+        return [by_code[code] for code in chosen if code in by_code]
+    return list(
+        found.order_by("outcome__display_order", "outcome__title", "display_order", "title")
+    )
+
+
+def _sibling_figures(ids, sibling_ids, periods) -> list[tuple]:
+    """Sibling rows as values only: the district rank needs their raw figures, nothing else."""
+    names = [f.name for f in RawFigure.__dataclass_fields__.values()]
+    return list(
         Submission.objects.approved()
-        .filter(
-            Q(area_id=area.id, period__in=_periods(wanted))
-            | Q(area_id__in=sibling_ids, period__in=_periods(rolling)),
-            indicator_id__in=ids,
-        )
-        .select_related("period", "submitted_by", "approved_by")
+        .filter(indicator_id__in=ids, area_id__in=sibling_ids, period_id__in=list(periods))
+        .order_by()
+        .values_list("indicator_id", "area_id", "period_id", *names)
     )
-    submissions: dict[int, dict[int, dict[Quarter, Submission]]] = defaultdict(
+
+
+def _people(subs) -> dict[int, str]:
+    ids = {s.submitted_by_id for s in subs} | {s.approved_by_id for s in subs}
+    users = get_user_model().objects.filter(pk__in=ids - {None}).order_by()
+    return {u.pk: u.get_full_name() or u.get_username() for u in users}
+
+
+def _peer_values(ids, periods) -> dict[int, dict[Quarter, list[Decimal]]]:
+    """Comparator values of each indicator's own group (the partnership's member excluded:
+    its value is its approved figure)."""
+    peers: dict[int, dict[Quarter, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    rows = (
+        PeerValue.objects.filter(
+            indicator_id__in=ids,
+            period_id__in=list(periods),
+            member__is_self=False,
+            member__group_id=F("indicator__comparator_group_id"),
+        )
+        .order_by()
+        .values_list("indicator_id", "period_id", "value")
+    )
+    for indicator_id, period_id, value in rows:
+        peers[indicator_id][periods[period_id]].append(value)
+    return peers
+
+
+def load_dashboard_data(
+    period: ReportingPeriod, area: Area, layout: Layout | dict | None = None
+) -> DashboardData:
+    """Read one dashboard's data in a constant number of queries, whatever the layout."""
+    spec = _layout_spec(layout)
+    quarter = period.as_quarter
+    siblings = (
+        list(Area.objects.filter(parent_id=area.parent_id).order_by()) if area.parent_id else []
+    )
+    children = list(Area.objects.filter(parent_id=area.id).parents_first())
+    row_areas = [area, *children] if spec["grouping"] == "area" else [area]
+    row_ids = [a.id for a in row_areas]
+    indicators = _indicators(spec, row_ids)
+    ids = [ind.id for ind in indicators]
+    periods = _periods(needed_quarters(quarter))
+    subs = list(
+        Submission.objects.approved()
+        .filter(indicator_id__in=ids, area_id__in=row_ids, period_id__in=list(periods))
+        .order_by()
+    )
+    submissions: dict[int, dict[int, dict[Quarter, object]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    # Siblings are read only for the district rank, which needs the rolling year.
-    for sub in qs:
-        submissions[sub.indicator_id][sub.area_id][sub.period.as_quarter] = sub
-    populations = Population.objects.by_area([area.id, *sibling_ids])
-    overrides = list(
-        Override.objects.active()
-        .filter(area=area, period=period)
-        .select_related("author", "indicator", "outcome")
+    for sub in subs:
+        submissions[sub.indicator_id][sub.area_id][periods[sub.period_id]] = sub
+    sibling_ids = [a.id for a in siblings if a.id != area.id]
+    for ind_id, area_id, period_id, *raw in _sibling_figures(ids, sibling_ids, periods):
+        submissions[ind_id][area_id][periods[period_id]] = RawFigure(*raw)
+    reported = set(
+        Indicator.areas.through.objects.filter(indicator_id__in=ids, area_id__in=row_ids)
+        .order_by()
+        .values_list("indicator_id", "area_id")
     )
     breaks: dict[int, list[dt.date]] = defaultdict(list)
-    for indicator_id, day in DefinitionChange.objects.filter(indicator_id__in=ids).values_list(
-        "indicator_id", "effective_from"
+    for indicator_id, day in (
+        DefinitionChange.objects.filter(indicator_id__in=ids)
+        .order_by()
+        .values_list("indicator_id", "effective_from")
     ):
         breaks[indicator_id].append(day)
+    targets: dict[int, list[IndicatorTarget]] = defaultdict(list)
+    for target in IndicatorTarget.objects.filter(indicator_id__in=ids).order_by():
+        targets[target.indicator_id].append(target)
     return DashboardData(
         quarter=quarter,
         area=area,
+        layout=spec,
+        row_areas=row_areas,
         siblings=siblings,
         indicators=indicators,
+        reported=reported,
         submissions=submissions,
-        populations=populations,
-        overrides=overrides,
+        populations=Population.objects.by_area([*row_ids, *sibling_ids]),
+        overrides=list(
+            Override.objects.active()
+            .filter(area_id__in=row_ids, period=period)
+            .select_related("author", "indicator", "outcome")
+            .order_by()
+        ),
         breaks=breaks,
+        targets=targets,
+        peers=_peer_values(ids, periods),
+        people=_people(subs),
     )
 
 
-def build_dashboard(period: ReportingPeriod, area: Area) -> Dashboard:
-    return assemble(period.as_quarter, area, load_dashboard_data(period, area))
+def _layout_spec(layout: Layout | dict | None) -> dict:
+    if isinstance(layout, dict):
+        return layout
+    layout = layout or Layout.objects.default()
+    if layout is None:
+        from .layouts import SEED_LAYOUT
+
+        return SEED_LAYOUT
+    return layout_to_data(layout)
+
+
+def build_dashboard(
+    period: ReportingPeriod, area: Area, layout: Layout | dict | None = None
+) -> Dashboard:
+    return assemble(period.as_quarter, area, load_dashboard_data(period, area, layout))
 
 
 # --- the pure part ---------------------------------------------------------------------
 
 
-def _person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-def _number_text(figure: figures.Figure, unit: str) -> str:
-    shown = figures.format_number(figure.value, figure.decimal_places)
-    return shown + "%" if unit == "percentage" else shown
-
-
-def _cell(figure: figures.Figure, unit: str, markers: str = "") -> tuple[str, str | None]:
-    """The printed cell and, when the cell is just a number, that number."""
-    if not figure.available:
-        return AWAITING_DATA, None
-    text = _number_text(figure, unit) + markers
-    if figure.label:
-        text += f" ({figure.label})"
-    plain = unit != "percentage" and not markers and not figure.label
-    return text, (figures.format_number(figure.value, figure.decimal_places) if plain else None)
-
-
-def _note_for(sub: Submission) -> str:
+def _note_for(sub) -> str:
     """The footnote a submission carries: its own text, or one made from its flags."""
-    if sub.footnote.strip():
-        return " ".join(sub.footnote.split())
+    footnote = getattr(sub, "footnote", "")  # sibling raw values carry no notes
+    if footnote.strip():
+        return " ".join(footnote.split())
     flags = [
         word
-        for word, on in (("Provisional", sub.is_provisional), ("Estimated", sub.is_estimated))
-        if on
+        for word, flag in (("Provisional", "is_provisional"), ("Estimated", "is_estimated"))
+        if getattr(sub, flag, False)
     ]
     if len(flags) == 2:
         return "Provisional and estimated figure"
     return f"{flags[0]} figure" if flags else ""
 
 
-class _Footnotes:
+class Footnotes:
     """Markers *, **, *** … in order of first appearance; equal texts share one marker."""
 
     def __init__(self) -> None:
         self.notes: dict[str, str] = {}
 
-    def markers_for(self, subs: list[Submission]) -> str:
+    def markers_for(self, items: list) -> str:
+        """Markers for submissions (their footnote or flags) and notes given as text."""
         markers = []
-        for sub in subs:
-            text = _note_for(sub)
+        for item in items:
+            text = item if isinstance(item, str) else _note_for(item)
             if not text:
                 continue
             if text not in self.notes:
@@ -191,191 +272,218 @@ class _Footnotes:
         return [Footnote(marker=m, text=t) for t, m in self.notes.items()]
 
 
-def _rank(values: dict[int, object], area_id: int, polarity: str) -> str:
-    """'k/N' among the areas with a figure; best is 1, ties share a rank."""
-    if area_id not in values or polarity not in ("higher", "lower"):
-        return ""
-    mine = values[area_id]
-    if polarity == "higher":
-        better = sum(1 for v in values.values() if v > mine)
-    else:
-        better = sum(1 for v in values.values() if v < mine)
-    return f"{better + 1}/{len(values)}"
+def heading_for(spec: dict, specs: dict[str, dict], quarter: Quarter) -> str:
+    """The column heading with its placeholders filled from the quarter the column covers."""
+    options = spec.get("options") or {}
+    operand = options.get("of") or options.get("to")
+    value_spec = spec if spec["measure"] == "value" else specs.get(operand)
+    end, window = quarter, "quarter"
+    if value_spec is not None:
+        end = figures.anchor(quarter, value_spec["options"].get("offset", "current"))
+        window = value_spec["options"]["window"]
+    covered = figures.window_quarters(window, end) if window != "latest" else [end]
+    return spec["heading"].format_map(
+        {
+            "fy": end.financial_year.dashed_label,
+            "fy_slash": end.financial_year.label,
+            "quarter": end.short_label,
+            "months": period_label(covered[0].start, covered[-1].end),
+            "period": f"Quarter {quarter.number}, {quarter.financial_year.label}",
+            "year": quarter.financial_year.label,
+        }
+    )
 
 
-def assemble(quarter: Quarter, area: Area, data: DashboardData) -> Dashboard:
-    """The dashboard for `quarter` and `area` from already-loaded approved data."""
-    fy_heading = quarter.financial_year.previous().dashed_label
-    indicator_overrides = {
-        (o.kind, o.indicator_id): o for o in data.overrides if o.indicator_id is not None
+def _input_submissions(figure: figures.Figure, subs: dict, people: dict) -> list[InputSubmission]:
+    by_id = {s.id: (q, s) for q, s in subs.items()}
+    made = []
+    for sub_id in figure.submission_ids:
+        if sub_id not in by_id:
+            continue
+        quarter, sub = by_id[sub_id]
+        made.append(
+            InputSubmission(
+                id=sub.id,
+                quarter=quarter.code,
+                version=sub.version,
+                submitted_by=people.get(sub.submitted_by_id, ""),
+                approved_by=people.get(sub.approved_by_id, ""),
+                approved_at=(
+                    british_date(timezone.localtime(sub.approved_at).date())
+                    if sub.approved_at
+                    else ""
+                ),
+            )
+        )
+    return made
+
+
+def _row_data(
+    data: DashboardData, ind: Indicator, area: Area, notes: Footnotes
+) -> measures.RowData:
+    by_area = data.submissions.get(ind.id, {})
+    overrides = {
+        o.kind: o for o in data.overrides if o.indicator_id == ind.id and o.area_id == area.id
     }
-    outcome_overrides = {o.outcome_id: o for o in data.overrides if o.outcome_id is not None}
-    notes = _Footnotes()
-    override_notes: list[OverrideNote] = []
-    values: list[dict] = []
-    blocks: dict[int, OutcomeBlock] = {}
-    area_pops = data.populations.get(area.id, {})
+    siblings = {
+        s.id: (by_area.get(s.id, {}), data.populations.get(s.id, {})) for s in data.siblings
+    }
+    return measures.RowData(
+        indicator=ind,
+        quarter=data.quarter,
+        area_name=area.name,
+        is_district=bool(data.siblings) and area.id == data.area.id,
+        submissions=by_area.get(area.id, {}),
+        populations=data.populations.get(area.id, {}),
+        specs={spec["key"]: spec for spec in data.layout["columns"]},
+        siblings=siblings,
+        area_id=area.id,
+        peers=data.peers.get(ind.id, {}),
+        targets=data.targets.get(ind.id, []),
+        breaks=data.breaks.get(ind.id, []),
+        overrides=overrides,
+        notes=notes.markers_for,
+    )
 
-    for ind in data.indicators:
-        by_area = data.submissions.get(ind.id, {})
-        subs = by_area.get(area.id, {})
-        latest = figures.rolling_12_months(ind, quarter, subs, area_pops)
-        earlier_year = figures.previous_year(ind, quarter, subs, area_pops)
+
+def _headline_key(specs: list[dict]) -> str | None:
+    """The first value column of the quarter itself: what charts and 'awaiting' read."""
+    values = [s for s in specs if s["measure"] == "value"]
+    current = [s for s in values if s["options"].get("offset", "current") == "current"]
+    return (current or values or [{"key": None}])[0]["key"]
+
+
+def build_row(
+    data: DashboardData, ind: Indicator, area: Area, notes: Footnotes
+) -> tuple[Row, measures.RowData]:
+    """One row: the cells of every column, and what the committee needs to trace them."""
+    specs = data.layout["columns"]
+    row_data = _row_data(data, ind, area, notes)
+    cells = measures.cells_for(row_data, specs)
+    key = _headline_key(specs)
+    headline = row_data.figures.get(key) if key else None
+    subs = row_data.submissions
+    current = subs.get(data.quarter)
+    row = Row(
+        indicator_id=ind.id,
+        code=ind.code,
+        title=ind.title,
+        unit=ind.unit,
+        decimal_places=ind.decimal_places,
+        cells=cells,
+        area_code=area.code,
+        area_name=area.name,
+        commentary=current.commentary if current else "",
+    )
+    if headline is not None:
+        shown = cells[key]
         by_id = {s.id: s for s in subs.values()}
-        inputs = [by_id[i] for i in latest.submission_ids if i in by_id]
-        markers = notes.markers_for(inputs) if latest.available else ""
-        latest_text, latest_number = _cell(latest, ind.unit, markers)
-        year_text, year_number = _cell(earlier_year, ind.unit)
-
-        # Direction of travel: override, else a break in series, else the rule.
-        basis_figure = figures.comparison_figure(ind, ind.direction_basis, quarter, subs, area_pops)
-        computed = figures.direction(basis_figure, latest, ind.polarity, ind.stable_band)
-        broken = (
-            figures.crosses_break(basis_figure, latest, data.breaks.get(ind.id, []))
-            if computed
-            else None
+        inputs = [by_id[i] for i in headline.submission_ids if i in by_id]
+        row.markers = notes.markers_for(inputs) if headline.available else ""
+        row.headline_text = shown.text
+        row.headline_value = str(headline.value) if headline.available else None
+        row.headline_period = (
+            headline.label or period_label(headline.start, headline.end)
+            if headline.available and headline.start and headline.end
+            else ""
         )
-        direction, direction_reason = computed or "", ""
-        if broken:
-            direction = ""
-            direction_reason = (
-                f"The definition changed from {british_date(broken)}, so the figures "
-                "either side of it are not compared."
-            )
-        elif not computed:
-            direction_reason = basis_figure.reason or latest.reason
-        override = indicator_overrides.get((Override.Kind.DIRECTION, ind.id))
-        if override:
-            override_notes.append(_override_note(override, ind.title, computed or ""))
-            direction, direction_reason = override.value, override.reason
-        if override or not broken:
-            direction_text = Direction(direction).arrow if direction else ""
-        else:
-            direction_text = BREAK_IN_SERIES
+        row.inputs = list(headline.inputs) or ([headline.reason] if headline.reason else [])
+        row.submissions = _input_submissions(headline, subs, data.people)
+    return row, row_data
 
-        # Progress RAG: override, else target and tolerance ('n/a' when contextual).
-        computed_rag = figures.rag(latest.value, ind)
-        if not latest.available and not ind.is_contextual:
-            computed_rag = None
-        rag, rag_reason = computed_rag or "", ""
-        override = indicator_overrides.get((Override.Kind.RAG, ind.id))
-        if override:
-            override_notes.append(_override_note(override, ind.title, computed_rag or ""))
-            rag, rag_reason = override.value, override.reason
-        if rag:
-            rag_text = rag
-        elif latest.available:
-            rag_text, rag_reason = AWAITING_JUDGEMENT, "An approver's judgement is needed."
-        else:
-            rag_text = ""
 
-        # Comparisons are entered with the quarter's submission; on a district's dashboard
-        # the district comparison is its rank among the partnership's districts.
-        current = subs.get(quarter)
-        nn = current.comparison_display("nn") if current else ""
-        county = current.comparison_display("county") if current else ""
-        if data.siblings:
-            by_sibling = {}
-            for sibling in data.siblings:
-                fig = figures.rolling_12_months(
-                    ind, quarter, by_area.get(sibling.id, {}), data.populations.get(sibling.id)
-                )
-                if fig.available:
-                    by_sibling[sibling.id] = fig.value
-            district = _rank(by_sibling, area.id, ind.polarity)
-        else:
-            district = current.comparison_display("district") if current else ""
+def _block_key(data: DashboardData, ind: Indicator, area: Area) -> tuple[str, str]:
+    grouping = data.layout["grouping"]
+    if grouping == "outcome":
+        return str(ind.outcome_id), ind.outcome.title
+    if grouping == "area":
+        return area.code, area.name
+    return "", ""
 
-        row = Row(
-            indicator_id=ind.id,
-            code=ind.code,
-            title=ind.title,
-            unit=ind.unit,
-            decimal_places=ind.decimal_places,
-            previous_year=year_text,
-            previous_year_number=year_number,
-            previous_year_reason=earlier_year.reason,
-            latest=latest_text,
-            latest_number=latest_number,
-            latest_reason=latest.reason,
-            latest_value=str(latest.value) if latest.available else None,
-            latest_period=(
-                latest.label or period_label(latest.start, latest.end)
-                if latest.available and latest.start and latest.end
-                else ""
-            ),
-            markers=markers,
-            direction=direction,
-            direction_text=direction_text,
-            direction_overridden=bool(indicator_overrides.get((Override.Kind.DIRECTION, ind.id))),
-            direction_reason=direction_reason,
-            break_date=broken.isoformat() if broken else None,
-            rag=rag,
-            rag_text=rag_text,
-            rag_overridden=bool(indicator_overrides.get((Override.Kind.RAG, ind.id))),
-            rag_reason=rag_reason,
-            nn=nn,
-            county=county,
-            district=district,
-            commentary=current.commentary if current else "",
-            inputs=list(latest.inputs),
-            submissions=[
-                InputSubmission(
-                    id=s.id,
-                    quarter=s.period.code,
-                    version=s.version,
-                    submitted_by=_person(s.submitted_by),
-                    approved_by=_person(s.approved_by),
-                    approved_at=(
-                        british_date(timezone.localtime(s.approved_at).date())
-                        if s.approved_at
-                        else ""
-                    ),
-                )
-                for s in inputs
-            ],
-        )
-        if current is not None:
-            values.append(_open_data_record(ind, area, quarter, current, area_pops))
-        outcome = ind.outcome
-        if outcome.id not in blocks:
-            blocks[outcome.id] = OutcomeBlock(
-                outcome_id=outcome.id,
-                title=outcome.title,
-                rag="",
-                rag_overridden=False,
-                rag_reason="",
-                rows=[],
-            )
-        blocks[outcome.id].rows.append(row)
 
-    outcomes_by_id = {ind.outcome_id: ind.outcome for ind in data.indicators}
-    for outcome_id, block in blocks.items():
-        computed = figures.outcome_rag(
-            [r.rag or None for r in block.rows], outcomes_by_id[outcome_id].rollup_rule
-        )
+def rate_outcomes(data: DashboardData, blocks: list[Block], notes_out: list[OverrideNote]) -> None:
+    """Each outcome's overall RAG, rolled up from the layout's first rating column."""
+    specs = data.layout["columns"]
+    rag_key = next((s["key"] for s in specs if s["measure"] == "rag"), None)
+    group_key = next((s["key"] for s in specs if s["measure"] == "outcome_rag"), None)
+    if data.layout["grouping"] != "outcome":
+        return
+    outcomes = {str(ind.outcome_id): ind.outcome for ind in data.indicators}
+    outcome_overrides = {
+        str(o.outcome_id): o
+        for o in data.overrides
+        if o.outcome_id is not None and o.area_id == data.area.id
+    }
+    for block in blocks:
+        rags = [row[rag_key].value or None for row in block.rows] if rag_key else []
+        rags = [r for r in rags if r != figures.NO_TARGET]
+        computed = figures.outcome_rag(rags, outcomes[block.key].rollup_rule)
         block.rag = computed
-        override = outcome_overrides.get(outcome_id)
+        override = outcome_overrides.get(block.key)
         if override:
-            override_notes.append(_override_note(override, block.title, computed))
+            notes_out.append(_override_note(override, block.title, computed))
             block.rag, block.rag_overridden, block.rag_reason = (
                 override.value,
                 True,
                 override.reason,
             )
+        if group_key:
+            for row in block.rows:
+                row.cells[group_key] = Cell(
+                    text=block.rag,
+                    value=block.rag,
+                    words=block.rag_words,
+                    overridden=block.rag_overridden,
+                    reason=block.rag_reason,
+                )
 
+
+def assemble(quarter: Quarter, area: Area, data: DashboardData) -> Dashboard:
+    """The dashboard for `quarter` and `area` in the data's layout, from loaded approved data."""
+    layout = data.layout
+    specs = {spec["key"]: spec for spec in layout["columns"]}
+    notes = Footnotes()
+    override_notes: list[OverrideNote] = []
+    values: list[dict] = []
+    blocks: dict[str, Block] = {}
+    for row_area in data.row_areas:
+        for ind in data.indicators:
+            if (ind.id, row_area.id) not in data.reported:
+                continue
+            row, row_data = build_row(data, ind, row_area, notes)
+            for kind, computed in row_data.computed.items():
+                override_notes.append(_override_note(row_data.overrides[kind], ind.title, computed))
+            current = row_data.submissions.get(quarter)
+            if current is not None and row_area.id == area.id:
+                values.append(_open_data_record(ind, area, quarter, current, row_data.populations))
+            key, title = _block_key(data, ind, row_area)
+            blocks.setdefault(key, Block(key=key, title=title, rows=[])).rows.append(row)
+    rate_outcomes(data, list(blocks.values()), override_notes)
     return Dashboard(
-        title=getattr(settings, "DASHBOARD_TITLE", DEFAULT_TITLE),
+        title=layout["title"],
+        title_prefix=layout.get("title_prefix", ""),
+        layout_slug=layout["slug"],
+        layout_title=layout["title"],
+        grouping=layout["grouping"],
         period_code=quarter.code,
         period_label=f"Quarter {quarter.number}, {quarter.financial_year.label}",
         area_code=area.code,
         area_name=area.name,
         area_is_district=bool(data.siblings),
-        previous_year_heading=f"Previous Year ({fy_heading})",
-        outcomes=list(blocks.values()),
+        columns=[
+            Column(
+                key=spec["key"],
+                heading=heading_for(spec, specs, quarter),
+                measure=spec["measure"],
+                numeric=spec["measure"] in NUMERIC,
+            )
+            for spec in layout["columns"]
+        ],
+        blocks=list(blocks.values()),
         footnotes=notes.as_list(),
         overrides=override_notes,
         values=values,
+        layout=layout,
     )
 
 
@@ -412,12 +520,13 @@ def _open_data_record(ind, area, quarter: Quarter, sub: Submission, pops) -> dic
 
 
 def _override_note(override: Override, target: str, computed: str) -> OverrideNote:
+    author = override.author
     return OverrideNote(
         kind=override.kind,
         target=target,
         value=override.value,
         computed=computed,
         reason=override.reason,
-        author=_person(override.author),
+        author=(author.get_full_name() or author.get_username()) if author else "",
         created_at=british_date(timezone.localtime(override.created_at).date()),
     )

@@ -24,6 +24,7 @@ def _start(request, source: str, period, area, fmt: str) -> ExportJob:
         source=source,
         period=period,
         area=area,
+        layout_slug=request.GET.get("layout", "")[:80],
         requested_by=request.user if request.user.is_authenticated else None,
     )
     transaction.on_commit(lambda: run_export.delay(job.id))
@@ -43,6 +44,7 @@ def public_export(request, period: str, area: str, fmt: str):
             format=fmt,
             period=publication.period,
             area=publication.area,
+            layout_slug=request.GET.get("layout", "")[:80],
             created_at__gte=publication.published_at,
         )
         .exclude(status=ExportJob.Status.FAILED)

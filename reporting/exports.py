@@ -7,27 +7,38 @@ Spreadsheet formula injection: a text cell that starts with = + - @, a tab or a 
 return *and has more after it* is prefixed with a single quote, so Excel or LibreOffice
 shows it as text instead of running it. A lone "-" is left alone: it is the dashboard's
 "not benchmarked" mark, it is not a formula (a spreadsheet shows a lone "-" as text), and
-the seed comparison expects exactly "-". Numbers are written as numbers and never touched.
+the seed comparison expects exactly "-". Numbers are written as numbers and never touched,
+and so is a signed figure ("-312", "+4.2%"): a spreadsheet reads it as a number.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.template.loader import render_to_string
 
-from .dashboard import Dashboard
+from .dashboard import SEED_LAYOUT_SLUG, Dashboard
 
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = "\ufeff"
 
 
+# A signed figure such as "-312" or "+4.2%" is a number to a spreadsheet, never a formula.
+SIGNED_FIGURE = re.compile(r"^[+-]\d[\d,]*(\.\d+)?%?$")
+
+
 def neutralise(value):
-    """Make a text cell safe for spreadsheets; numbers and None pass through."""
-    if isinstance(value, str) and len(value) > 1 and value.startswith(DANGEROUS_STARTS):
+    """Make a text cell safe for spreadsheets; numbers, signed figures and None pass through."""
+    if (
+        isinstance(value, str)
+        and len(value) > 1
+        and value.startswith(DANGEROUS_STARTS)
+        and not SIGNED_FIGURE.match(value)
+    ):
         return "'" + value
     return value
 
@@ -41,8 +52,8 @@ def _csv_bytes(rows: Iterable[Iterable]) -> bytes:
 
 
 def dashboard_csv(dashboard: Dashboard) -> bytes:
-    """The seed's ten columns, outcome and overall RAG on every row, then the footnotes."""
-    rows: list[list] = [dashboard.columns, *dashboard.table()]
+    """The layout's columns, group cells (outcome, overall RAG) on every row, then footnotes."""
+    rows: list[list] = [dashboard.headings, *dashboard.table()]
     if dashboard.footnotes:
         rows.append([])
         rows.extend([line] for line in dashboard.footnote_lines())
@@ -50,18 +61,33 @@ def dashboard_csv(dashboard: Dashboard) -> bytes:
 
 
 def filename_for(dashboard: Dashboard, extension: str) -> str:
+    """'dashboard-2016-17-Q2-E10000018.csv'; another layout than the seed's adds its slug."""
     period = dashboard.period_code.replace("/", "-")
-    return f"dashboard-{period}-{dashboard.area_code}.{extension}"
+    layout = "" if dashboard.layout_slug in ("", SEED_LAYOUT_SLUG) else f"-{dashboard.layout_slug}"
+    return f"dashboard-{period}-{dashboard.area_code}{layout}.{extension}"
 
 
 # --- XLSX --------------------------------------------------------------------------------
 
-RAG_FILLS = {"G": "C6EFCE", "A": "FFEB9C", "R": "FFC7CE", "n/a": "D9D9D9"}
-COLUMN_WIDTHS = [34, 12, 60, 22, 24, 14, 12, 14, 12, 12]
+RAG_FILLS = {"G": "C6EFCE", "A": "FFEB9C", "R": "FFC7CE", "n/a": "D9D9D9", "none": "D9D9D9"}
+RATED = {"rag", "outcome_rag"}
+WIDTHS = {"outcome": 34, "indicator": 60, "area": 24, "value": 22, "commentary": 60}
 
 
 def _number(text: str | None):
     return Decimal(text) if text not in (None, "") else None
+
+
+def _xlsx_cell(cell, number_text: str | None):
+    """A figure as a number cell with its decimal places as the format; text otherwise."""
+    if not number_text:
+        return neutralise(cell.text), None
+    number = _number(number_text)
+    places = -number.as_tuple().exponent if number.as_tuple().exponent < 0 else 0
+    shown = "#,##0" if "," in cell.text else "0"
+    return (float(number) if places else int(number)), shown + (
+        "." + "0" * places if places else ""
+    )
 
 
 def dashboard_xlsx(dashboard: Dashboard) -> bytes:
@@ -78,7 +104,7 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
         heading += f" – {dashboard.area_name}"
     sheet.append([neutralise(heading)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([neutralise(c) for c in dashboard.columns])
+    sheet.append([neutralise(c) for c in dashboard.headings])
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in sheet[2]:
@@ -86,38 +112,23 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
         cell.border = border
-    for block in dashboard.outcomes:
-        for row in block.rows:
-            values = [
-                block.title,
-                block.rag,
-                row.title,
-                _number(row.previous_year_number)
-                if row.previous_year_number
-                else row.previous_year,
-                _number(row.latest_number) if row.latest_number else row.latest,
-                row.direction_text,
-                row.rag_text,
-                row.nn,
-                row.county,
-                row.district,
-            ]
-            sheet.append([neutralise(v) for v in values])
-            line = sheet.max_row
-            for col, cell in enumerate(sheet[line], start=1):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                cell.border = border
-                if isinstance(cell.value, Decimal):
-                    cell.number_format = "0" + (
-                        "." + "0" * row.decimal_places if row.decimal_places else ""
-                    )
-                    cell.value = float(cell.value) if row.decimal_places else int(cell.value)
-                if col in (2, 7) and cell.value in RAG_FILLS:
-                    cell.fill = PatternFill("solid", fgColor=RAG_FILLS[cell.value])
-                    cell.font = Font(bold=True)
-                    cell.alignment = Alignment(horizontal="center", vertical="top")
+    for row in dashboard.rows:
+        line = sheet.max_row + 1
+        for index, column in enumerate(dashboard.columns, start=1):
+            shown = row.cell(column.key)
+            value, number_format = _xlsx_cell(shown, shown.number)
+            target = sheet.cell(row=line, column=index, value=value)
+            target.alignment = Alignment(wrap_text=True, vertical="top")
+            target.border = border
+            if number_format:
+                target.number_format = number_format
+            if column.measure in RATED and shown.value in RAG_FILLS:
+                target.fill = PatternFill("solid", fgColor=RAG_FILLS[shown.value])
+                target.font = Font(bold=True)
+                target.alignment = Alignment(horizontal="center", vertical="top")
     sheet.freeze_panes = "A3"
-    for index, width in enumerate(COLUMN_WIDTHS, start=1):
+    for index, column in enumerate(dashboard.columns, start=1):
+        width = WIDTHS.get(column.measure, 12 if column.measure in RATED else 14)
         sheet.column_dimensions[get_column_letter(index)].width = width
     if dashboard.footnotes:
         sheet.append([])

@@ -211,11 +211,14 @@ class Publication(models.Model):
     def dashboard(self) -> Dashboard:
         return Dashboard.from_dict(self.snapshot)
 
-    @property
-    def layout_slugs(self) -> list[str]:
-        """Every layout this revision was published in, its main one first."""
-        main = self.dashboard.layout_slug
-        return [main, *(s for s in self.layout_snapshots if s != main)]
+    def layout_choices(self) -> list[tuple[str, str]]:
+        """(slug, title) of every layout this revision was published in, its main one first."""
+        main = self.dashboard
+        return [(main.layout_slug, main.layout_title or main.title)] + [
+            (slug, data.get("layout_title") or data.get("title", slug))
+            for slug, data in (self.layout_snapshots or {}).items()
+            if slug != main.layout_slug
+        ]
 
     def dashboard_for(self, slug: str | None) -> Dashboard | None:
         """The snapshot in layout `slug` (None: the main one); None if not published in it."""
@@ -258,6 +261,9 @@ class ExportJob(models.Model):
     )
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    layout_slug = models.CharField(
+        max_length=80, blank=True, help_text="The layout exported; empty: the default."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     file = models.FileField(upload_to="exports/", blank=True)

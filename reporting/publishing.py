@@ -17,8 +17,9 @@ from indicators.models import ReportingPeriod
 from portal.models import Area
 
 from .assembly import build_dashboard
-from .dashboard import Dashboard
-from .models import Publication
+from .dashboard import BLOCK_MEASURES, Dashboard
+from .layouts import layout_to_data
+from .models import Layout, Publication
 
 
 class PublishError(Exception):
@@ -66,8 +67,10 @@ def publish(
             code="note_required",
         )
     at = at or timezone.now()
+    layouts = _layouts_to_publish()
     made = []
     for area in areas:
+        main, *others = [build_dashboard(period, area, spec).to_dict() for spec in layouts]
         made.append(
             Publication.objects.create(
                 period=period,
@@ -76,13 +79,21 @@ def publish(
                 published_at=at,
                 published_by=user,
                 revision_note=note,
-                snapshot=build_dashboard(period, area).to_dict(),
+                snapshot=main,
+                layout_snapshots={d["layout_slug"]: d for d in others},
             )
         )
     if period.published_at is None:
         period.published_at = at
         period.save(update_fields=["published_at"])
     return made
+
+
+def _layouts_to_publish() -> list[dict | None]:
+    """Every layout's JSON form, the default first (None: the seed's when there is none)."""
+    layouts = Layout.objects.prefetch_related("columns", "layout_indicators__indicator")
+    found = [layout_to_data(layout) for layout in layouts.order_by("-is_default", "slug")]
+    return found or [None]
 
 
 @dataclass
@@ -93,37 +104,38 @@ class Change:
     after: str
 
 
-ROW_COLUMNS = [
-    ("previous_year", "Previous year"),
-    ("latest", "Latest data"),
-    ("direction_text", "Direction of travel"),
-    ("rag_text", "Progress RAG"),
-    ("nn", "Nearest neighbour comparison"),
-    ("county", "County comparison"),
-    ("district", "District comparison"),
-]
+def _cell_changes(old, row, columns) -> list[Change]:
+    found = []
+    for column in columns:
+        before, after = old.cell(column.key).text, row.cell(column.key).text
+        if before != after:
+            found.append(Change(row.title, column.heading, before, after))
+    return found
 
 
 def changes_between(before: Dashboard, after: Dashboard) -> list[Change]:
-    """Every cell that differs between a published dashboard and the current figures."""
+    """Every cell that differs between a published dashboard and the current figures.
+
+    Cells are matched by column key, so only the columns both layouts share are compared.
+    """
     found: list[Change] = []
-    old_rows = {row.code: row for row in before.rows}
-    new_rows = {row.code: row for row in after.rows}
-    old_blocks = {b.title: b for b in before.outcomes}
-    for block in after.outcomes:
+    old_rows = {(row.area_code, row.code): row for row in before.rows}
+    new_rows = {(row.area_code, row.code): row for row in after.rows}
+    shared = {c.key for c in before.columns}
+    columns = [c for c in after.columns if c.key in shared and c.measure not in BLOCK_MEASURES]
+    old_blocks = {b.title: b for b in before.blocks}
+    for block in after.blocks:
         old = old_blocks.get(block.title)
         if old and old.rag != block.rag:
             found.append(Change(block.title, "Overall progress RAG", old.rag, block.rag))
-    for code, row in new_rows.items():
-        old = old_rows.get(code)
+    for key, row in new_rows.items():
+        old = old_rows.get(key)
         if old is None:
             found.append(Change(row.title, "Indicator", "not on the dashboard", "added"))
-            continue
-        for attr, label in ROW_COLUMNS:
-            if getattr(old, attr) != getattr(row, attr):
-                found.append(Change(row.title, label, getattr(old, attr), getattr(row, attr)))
-    for code, row in old_rows.items():
-        if code not in new_rows:
+        else:
+            found.extend(_cell_changes(old, row, columns))
+    for key, row in old_rows.items():
+        if key not in new_rows:
             found.append(Change(row.title, "Indicator", "on the dashboard", "removed"))
     if before.footnote_lines() != after.footnote_lines():
         found.append(

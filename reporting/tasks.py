@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from . import exports
 from .assembly import build_dashboard
-from .models import ExportJob, Publication
+from .models import ExportJob, Layout, Publication
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,12 @@ def export_bytes(job: ExportJob) -> tuple[bytes, str]:
         publication = Publication.objects.latest_for(job.period, job.area)
         if publication is None:
             raise ExportSourceMissing("This quarter has not been published for this area.")
-        dashboard = publication.dashboard
+        dashboard = publication.dashboard_for(job.layout_slug or None)
+        if dashboard is None:
+            raise ExportSourceMissing("This quarter was not published in that layout.")
     else:
-        dashboard = build_dashboard(job.period, job.area)
+        layout = Layout.objects.by_slug_or_default(job.layout_slug or None)
+        dashboard = build_dashboard(job.period, job.area, layout)
     content = RENDERERS[job.format](dashboard)
     return content, exports.filename_for(dashboard, EXTENSIONS[job.format])
 

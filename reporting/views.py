@@ -33,6 +33,7 @@ from .access import (
 )
 from .assembly import build_dashboard
 from .charts import trend_chart
+from .dashboard import BLOCK_MEASURES
 from .export_views import (  # noqa: F401  (re-exported for urls.py)
     committee_export,
     export_download,
@@ -40,7 +41,7 @@ from .export_views import (  # noqa: F401  (re-exported for urls.py)
     open_data,
     public_export,
 )
-from .models import Publication
+from .models import Layout, Publication
 from .publishing import PublishError, changes_between, publishable_areas
 from .publishing import publish as publish_quarter
 from .tables import CommitteePeriodTable
@@ -70,8 +71,17 @@ def public_latest(request):
     return redirect("reporting:public_dashboard", period=publication.period.code)
 
 
+def _published_dashboard(publication: Publication, slug: str | None):
+    dashboard = publication.dashboard_for(slug)
+    if dashboard is None:
+        raise Http404("This quarter was not published in that layout.")
+    return dashboard
+
+
 def public_dashboard(request, period: str, area: str | None = None):
     publication = publication_or_404(period, area, request.GET.get("revision"))
+    slug = request.GET.get("layout") or None
+    dashboard = _published_dashboard(publication, slug)
     revisions = list(
         Publication.objects.filter(period=publication.period, area=publication.area)
         .order_by("revision")
@@ -85,17 +95,19 @@ def public_dashboard(request, period: str, area: str | None = None):
         "reporting/public_dashboard.html",
         {
             "publication": publication,
-            "dashboard": publication.dashboard,
+            "dashboard": dashboard,
             "revisions": revisions,
             "current_revision": revisions[-1].revision,
             "areas": areas,
+            "layouts": publication.layout_choices(),
+            "layout_query": slug or "",
         },
     )
 
 
 def public_csv(request, period: str, area: str):
     publication = publication_or_404(period, area)
-    dashboard = publication.dashboard
+    dashboard = _published_dashboard(publication, request.GET.get("layout") or None)
     response = HttpResponse(exports.dashboard_csv(dashboard), content_type="text/csv")
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename_for(dashboard, "csv")}"'
@@ -122,12 +134,17 @@ def indicator_detail(request, code: str):
     if not history:
         raise Http404("This indicator has not been published for this area.")
     latest_publication, latest_dashboard, latest = history[-1]
+    columns = [
+        c
+        for c in latest_dashboard.columns
+        if c.measure not in BLOCK_MEASURES and c.measure != "indicator"
+    ]
     chart = trend_chart(
         [
             (
                 p.period.short_label,
-                Decimal(r.latest_value) if r.latest_value else None,
-                r.latest,
+                Decimal(r.headline_value) if r.headline_value else None,
+                r.headline_text,
             )
             for p, _, r in history
         ],
@@ -144,7 +161,9 @@ def indicator_detail(request, code: str):
             "indicator": indicator,
             "area": area,
             "areas": areas,
-            "history": history,
+            "history": [(p, d, r, [(c, r.cell(c.key)) for c in columns]) for p, d, r in history],
+            "detail_columns": columns,
+            "latest_cells": [(c, latest.cell(c.key)) for c in columns],
             "latest": latest,
             "latest_publication": latest_publication,
             "latest_dashboard": latest_dashboard,
@@ -177,7 +196,11 @@ def committee_dashboard(request, period: str, area: str | None = None):
     require_viewer(request.user)
     period_obj = period_or_404(period)
     area_obj = area_or_404(area)
-    dashboard = build_dashboard(period_obj, area_obj)
+    slug = request.GET.get("layout") or None
+    layout = Layout.objects.by_slug_or_default(slug)
+    if slug and layout is None:
+        raise Http404("No such layout.")
+    dashboard = build_dashboard(period_obj, area_obj, layout)
     if not dashboard.rows:
         raise Http404("No indicators are reported for this area.")
     last = Publication.objects.latest_for(period_obj, area_obj)
@@ -190,7 +213,10 @@ def committee_dashboard(request, period: str, area: str | None = None):
             .order_by("-period__year", "-period__quarter", "-revision")
             .first()
         )
-    changes = changes_between(compared_with.dashboard, dashboard) if compared_with else []
+    changes = []
+    if compared_with:
+        published = compared_with.dashboard_for(dashboard.layout_slug) or compared_with.dashboard
+        changes = changes_between(published, dashboard)
     return render(
         request,
         "reporting/committee_dashboard.html",
@@ -202,6 +228,8 @@ def committee_dashboard(request, period: str, area: str | None = None):
             "compared_with": compared_with,
             "changes": changes,
             "areas": publishable_areas(),
+            "layouts": list(Layout.objects.values_list("slug", "title")),
+            "layout_query": slug or "",
             "can_publish": access.is_approver(request.user),
             "export_formats": [
                 ("pdf", "Prepare the PDF paper"),

@@ -21,6 +21,10 @@ OFFSETS = {
     "previous_period": "the quarter before",
     "same_period_last_year": "the same quarter a year earlier",
     "previous_year": "the end of the previous financial year",
+    "fy_q1": "Q1 of the dashboard's financial year (for quarters side by side)",
+    "fy_q2": "Q2 of the dashboard's financial year",
+    "fy_q3": "Q3 of the dashboard's financial year",
+    "fy_q4": "Q4 of the dashboard's financial year",
 }
 CHANGE_KINDS = {"volume": "signed difference", "percent": "signed percentage change"}
 DIRECTION_KINDS = {"polarity": "by the indicator's polarity and stable band", "none": "no arrow"}

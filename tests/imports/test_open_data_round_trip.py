@@ -31,18 +31,18 @@ def dashboard_figures() -> dict:
     dashboard = build_dashboard(period, county)
     rows = {
         row.code: (
-            row.previous_year,
-            row.latest,
-            row.latest_period,
+            row["previous_year"].text,
+            row["latest"].text,
+            row.headline_period,
             row.markers,
-            row.direction,
-            row.rag_text,
+            row["direction"].value,
+            row["progress"].text,
         )
         for block in dashboard.outcomes
         for row in block.rows
     }
     return {
-        "heading": dashboard.previous_year_heading,
+        "heading": dashboard.headings[3],
         "rows": rows,
         "footnotes": [(f.marker, f.text) for f in dashboard.footnotes],
     }

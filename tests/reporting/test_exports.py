@@ -74,6 +74,9 @@ def test_the_published_csv_passes_the_seed_comparison(client, demo, tmp_path):
         ("\tcmd", "'\tcmd"),
         ("\rcmd", "'\rcmd"),
         ("-", "-"),  # not benchmarked: a lone dash is data, not a formula
+        ("-312", "-312"),  # a signed change is a number to a spreadsheet
+        ("+4.2%", "+4.2%"),
+        ("-1,204.5", "-1,204.5"),
         ("47.11*", "47.11*"),
         ("* Provisional", "* Provisional"),
         (Decimal("-1.5"), Decimal("-1.5")),  # numbers stay numbers
@@ -85,7 +88,7 @@ def test_cells_that_could_run_as_formulas_are_neutralised(cell, written):
 
 
 def test_a_formula_in_a_title_or_footnote_is_neutralised_in_csv_and_xlsx(seed):
-    seed.outcomes[0].rows[0].title = "=cmd|'/c calc'!A1"
+    seed.rows[0].cells["indicator"].text = "=cmd|'/c calc'!A1"
     seed.footnotes[0].text = "ignored"
     seed.footnotes[0].marker = "@"
     table = list(csv.reader(io.StringIO(exports.dashboard_csv(seed).decode("utf-8-sig"))))

@@ -142,4 +142,4 @@ def test_a_break_in_series_is_published_instead_of_an_arrow(client, demo):
     assert "Break in series" in page
     area = Area.objects.get(code=COUNTY)
     row = Publication.objects.latest_for(period, area).dashboard.rows[2]
-    assert row.direction_text == "Break in series"
+    assert row["direction"].text == "Break in series"

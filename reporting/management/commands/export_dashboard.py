@@ -1,5 +1,6 @@
-"""`python manage.py export_dashboard --period 2016/17-Q2 [--area CODE] --format csv|xlsx|pdf
-[--output FILE]`: a dashboard export from the shell (CSV to standard output by default).
+"""`python manage.py export_dashboard --period 2016/17-Q2 [--area CODE] [--layout SLUG]
+--format csv|xlsx|pdf [--output FILE]`: a dashboard export from the shell (CSV to standard
+output by default), in the default layout unless --layout names another.
 
 Exports the approved figures as assembled now (what the committee sees); add --published to
 export the published snapshot instead.
@@ -13,7 +14,7 @@ from indicators.models import ReportingPeriod
 from portal.models import Area
 from reporting import exports
 from reporting.assembly import build_dashboard
-from reporting.models import Publication
+from reporting.models import Layout, Publication
 
 RENDERERS = {
     "csv": exports.dashboard_csv,
@@ -28,6 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help="The quarter, e.g. 2016/17-Q2.")
         parser.add_argument("--area", help="Area code (default: the partnership area).")
+        parser.add_argument("--layout", help="Layout slug (default: the default layout).")
         parser.add_argument("--format", default="csv", help="csv, xlsx or pdf (default csv).")
         parser.add_argument("--output", help="File to write (default: CSV to standard output).")
         parser.add_argument(
@@ -38,6 +40,7 @@ class Command(BaseCommand):
         fmt = (format or "").lower()
         if fmt not in RENDERERS:
             raise CommandError(f"Unknown format '{format}': use csv, xlsx or pdf.")
+        layout = self._layout(o.get("layout"))
         try:
             period_obj = ReportingPeriod.objects.get_by_code(period)
         except ReportingPeriod.DoesNotExist:
@@ -60,9 +63,13 @@ class Command(BaseCommand):
             publication = Publication.objects.latest_for(period_obj, area_obj)
             if publication is None:
                 raise CommandError(f"{period_obj.label} is not published for {area_obj.name}.")
-            dashboard = publication.dashboard
+            dashboard = publication.dashboard_for(layout.slug if o.get("layout") else None)
+            if dashboard is None:
+                raise CommandError(
+                    f"{period_obj.label} was not published in layout '{layout.slug}'."
+                )
         else:
-            dashboard = build_dashboard(period_obj, area_obj)
+            dashboard = build_dashboard(period_obj, area_obj, layout)
         content = RENDERERS[fmt](dashboard)
         if output:
             Path(output).write_bytes(content)
@@ -71,3 +78,12 @@ class Command(BaseCommand):
             self.stdout.write(content.decode("utf-8"), ending="")
         else:
             raise CommandError(f"Name a file with --output for a {fmt.upper()} export.")
+
+    def _layout(self, slug: str | None) -> Layout | None:
+        layout = Layout.objects.by_slug_or_default(slug)
+        if slug and layout is None:
+            raise CommandError(
+                f"No layout '{slug}'. Known layouts: "
+                + ", ".join(Layout.objects.values_list("slug", flat=True))
+            )
+        return layout

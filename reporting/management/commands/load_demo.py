@@ -15,12 +15,23 @@ from django.db import transaction
 
 from indicators import demo
 from indicators.models import ReportingPeriod
-from reporting.models import ExportJob, Publication
+from reporting.layouts import SEED_LAYOUT, save_layout_data
+from reporting.models import ExportJob, Layout, Publication
 from reporting.publishing import publish
 
 # Published history: every quarter from 2014/15 Q1, the first whose previous financial year
 # is complete in the demo, up to the seed quarter; the trend pages chart these ten.
 FIRST_PUBLISHED = demo.Quarter(2014, 1)
+
+
+def ensure_seed_layout() -> bool:
+    """The seed's ten-column layout, made the default when no layout is; True if created."""
+    if Layout.objects.filter(slug=SEED_LAYOUT["slug"]).exists():
+        return False
+    save_layout_data(
+        {**SEED_LAYOUT, "is_default": not Layout.objects.filter(is_default=True).exists()}
+    )
+    return True
 
 
 def publish_demo_history() -> int:
@@ -54,6 +65,7 @@ class Command(BaseCommand):
                 demo.wipe()
             self.stdout.write("Wiped the portal's data.")
         counts = demo.load()
+        counts["layouts_created"] = int(ensure_seed_layout())
         with transaction.atomic():
             counts["dashboards_published"] = publish_demo_history()
         summary = ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items())
