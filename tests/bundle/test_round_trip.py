@@ -71,7 +71,7 @@ def test_the_demo_imported_into_an_empty_portal_gives_the_seed_dashboard(exporte
     assert not Indicator.objects.exists()
     import_bundle(exported)
     dashboard = seed_dashboard()
-    assert dashboard.columns == SEED_COLUMNS
+    assert dashboard.headings == SEED_COLUMNS
     assert dashboard.table() == SEED_ROWS
     assert dashboard.footnote_lines() == SEED_FOOTNOTES
     asb = Override.objects.get(kind="outcome_rag")
