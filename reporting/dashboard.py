@@ -54,6 +54,7 @@ class Cell:
 
     text: str = ""
     number: str | None = None  # the cell as a plain number, when it is one
+    figure: str | None = None  # the figure in the cell ("47.11" of "47.11* (2015-16)"), if any
     reason: str = ""  # why there is no figure, no arrow, or why it was overridden
     value: str = ""  # kind-specific: RAG letter, direction, position band, status
     words: str = ""  # the value in words (RAG and arrows are never colour alone)

@@ -74,24 +74,50 @@ RATED = {"rag", "outcome_rag"}
 WIDTHS = {"outcome": 34, "indicator": 60, "area": 24, "value": 22, "commentary": 60}
 
 
-def _number(text: str | None):
-    return Decimal(text) if text not in (None, "") else None
+LEADING_NUMBER = re.compile(r"^[+-]?[\d,]+(\.\d+)?")
 
 
-def _xlsx_cell(cell, number_text: str | None):
-    """A figure as a number cell with its decimal places as the format; text otherwise."""
-    if not number_text:
+def number_format(text: str, figure: str) -> str | None:
+    """The spreadsheet number format that shows `figure` exactly as the cell's `text` does.
+
+    Markers, a percent sign and a period label become literal text in the format
+    ('0.00"* (2015-16)"'), so the cell stays a number a committee can sort and sum. None
+    when the text is not the figure followed by plain words.
+    """
+    found = LEADING_NUMBER.match(text)
+    if not found or '"' in text:
+        return None
+    places = len(figure.split(".")[1]) if "." in figure else 0
+    body = ("#,##0" if "," in found.group() else "0") + ("." + "0" * places if places else "")
+    suffix = text[found.end() :]
+    literal = f'"{suffix}"' if suffix else ""
+    if text.startswith("+"):
+        return f"+{body}{literal};-{body}{literal};{body}{literal}"
+    return body + literal
+
+
+def _xlsx_value(cell):
+    """(value, number format): a figure as a number with its words in the format, else text."""
+    figure = cell.figure or cell.number
+    shown = number_format(cell.text, figure) if figure else None
+    if shown is None:
         return neutralise(cell.text), None
-    number = _number(number_text)
-    places = -number.as_tuple().exponent if number.as_tuple().exponent < 0 else 0
-    shown = "#,##0" if "," in cell.text else "0"
-    return (float(number) if places else int(number)), shown + (
-        "." + "0" * places if places else ""
+    number = Decimal(figure)
+    return (float(number) if "." in figure else int(number)), shown
+
+
+def _row_height(texts_and_widths) -> float:
+    """Enough 15-point lines for the longest wrapped cell (spreadsheets do not fit heights)."""
+    lines = max(
+        (-(-len(text) // max(int(width * 1.1), 1)) for text, width in texts_and_widths if text),
+        default=1,
     )
+    return 15.0 * max(lines, 1)
 
 
 def dashboard_xlsx(dashboard: Dashboard) -> bytes:
-    """A committee paper sheet: title row, frozen header, RAG fills with letters, footnotes."""
+    """A committee paper sheet: title row, header repeated on each page, RAG fills with
+    letters, figures as numbers, fitted row heights, one page wide, footnotes wrapped."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -102,6 +128,7 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
     heading = dashboard.heading
     if dashboard.area_is_district:
         heading += f" – {dashboard.area_name}"
+    widths = [WIDTHS.get(c.measure, 12 if c.measure in RATED else 14) for c in dashboard.columns]
     sheet.append([neutralise(heading)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([neutralise(c) for c in dashboard.headings])
@@ -112,36 +139,62 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
         cell.border = border
+    sheet.row_dimensions[2].height = _row_height(zip(dashboard.headings, widths, strict=True))
     for row in dashboard.rows:
-        line = sheet.max_row + 1
-        for index, column in enumerate(dashboard.columns, start=1):
-            shown = row.cell(column.key)
-            value, number_format = _xlsx_cell(shown, shown.number)
-            target = sheet.cell(row=line, column=index, value=value)
-            target.alignment = Alignment(wrap_text=True, vertical="top")
-            target.border = border
-            if number_format:
-                target.number_format = number_format
-            if column.measure in RATED and shown.value in RAG_FILLS:
-                target.fill = PatternFill("solid", fgColor=RAG_FILLS[shown.value])
-                target.font = Font(bold=True)
-                target.alignment = Alignment(horizontal="center", vertical="top")
+        _write_row(sheet, dashboard, row, widths, border)
     sheet.freeze_panes = "A3"
-    for index, column in enumerate(dashboard.columns, start=1):
-        width = WIDTHS.get(column.measure, 12 if column.measure in RATED else 14)
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    if dashboard.footnotes:
-        sheet.append([])
-        for line in dashboard.footnote_lines():
-            sheet.append([neutralise(line)])
+    _footnotes(sheet, dashboard, sum(widths), Alignment)
     sheet.print_options.gridLines = False
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it needs
     sheet.print_title_rows = "2:2"
     book.properties.title = heading
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _write_row(sheet, dashboard: Dashboard, row, widths: list[int], border) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    line = sheet.max_row + 1
+    shown_cells = [row.cell(c.key) for c in dashboard.columns]
+    for index, (column, shown) in enumerate(
+        zip(dashboard.columns, shown_cells, strict=True), start=1
+    ):
+        value, number_format_ = _xlsx_value(shown)
+        target = sheet.cell(row=line, column=index, value=value)
+        target.alignment = Alignment(wrap_text=True, vertical="top")
+        target.border = border
+        if number_format_:
+            target.number_format = number_format_
+        if column.measure in RATED and shown.value in RAG_FILLS:
+            target.fill = PatternFill("solid", fgColor=RAG_FILLS[shown.value])
+            target.font = Font(bold=True)
+            target.alignment = Alignment(horizontal="center", vertical="top")
+    sheet.row_dimensions[line].height = _row_height(
+        zip([c.text for c in shown_cells], widths, strict=True)
+    )
+
+
+def _footnotes(sheet, dashboard: Dashboard, total_width: int, Alignment) -> None:
+    """Each footnote across the table's width, wrapped."""
+    if not dashboard.footnotes:
+        return
+    sheet.append([])
+    last = len(dashboard.columns)
+    for line in dashboard.footnote_lines():
+        sheet.append([neutralise(line)])
+        row = sheet.max_row
+        if last > 1:
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = _row_height([(line, total_width)])
 
 
 # --- PDF ---------------------------------------------------------------------------------

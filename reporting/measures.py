@@ -122,9 +122,11 @@ def value(row: RowData, spec: Mapping) -> Cell:
     if figure.label:
         text += f" ({figure.label})"
     plain = unit != "percentage" and not markers and not figure.label
+    shown = figures.format_number(figure.value, dp)
     return Cell(
         text=text,
-        number=figures.format_number(figure.value, dp) if plain else None,
+        number=shown if plain else None,
+        figure=shown,
         value=figure.status,
         words=figure.note,
     )
@@ -145,15 +147,13 @@ def change(row: RowData, spec: Mapping) -> Cell:
     if options["kind"] == "volume":
         dp = decimals(spec, row.indicator.decimal_places)
         difference = later.value - earlier.value
-        return Cell(
-            text=_shown(difference, spec, dp),
-            number=figures.format_number(difference, dp),
-        )
+        plain = figures.format_number(difference, dp)
+        return Cell(text=_shown(difference, spec, dp), number=plain, figure=plain)
     if earlier.value == 0:
         return Cell(reason="The earlier figure is 0, so no percentage change can be formed.")
     percent = (later.value - earlier.value) * HUNDRED / abs(earlier.value)
     dp = decimals(spec, 1)
-    return Cell(text=_shown(percent, spec, dp) + "%", number=None)
+    return Cell(text=_shown(percent, spec, dp) + "%", figure=figures.format_number(percent, dp))
 
 
 def _arrow(direction: str) -> str:
@@ -339,7 +339,8 @@ def group_mean(row: RowData, spec: Mapping) -> Cell:
         return _no_group(own)
     dp = decimals(spec, row.indicator.decimal_places)
     mean = _mean(values)
-    return Cell(text=_shown(mean, spec, dp), number=figures.format_number(mean, dp))
+    plain = figures.format_number(mean, dp)
+    return Cell(text=_shown(mean, spec, dp), number=plain, figure=plain)
 
 
 def _distance(own: Decimal, values: list[Decimal]) -> Decimal | None:
@@ -355,7 +356,11 @@ def group_distance(row: RowData, spec: Mapping) -> Cell:
     distance = _distance(own, values)
     if distance is None:
         return Cell(reason="The group mean is 0, so no distance can be formed.")
-    return Cell(text=_shown(distance, spec, decimals(spec, 1), signed=True) + "%")
+    dp = decimals(spec, 1)
+    return Cell(
+        text=_shown(distance, spec, dp, signed=True) + "%",
+        figure=figures.format_number(distance, dp),
+    )
 
 
 POSITIONS = ["below", "in_line", "above"]

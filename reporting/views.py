@@ -19,9 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from indicators import figures
 from indicators.models import DefinitionChange, Indicator, ReportingPeriod
 from portal import access
-from portal.models import Area
+from portal.models import Area, Population
 
 from . import exports
 from .access import (
@@ -32,7 +33,7 @@ from .access import (
     require_viewer,
 )
 from .assembly import build_dashboard
-from .charts import trend_chart
+from .charts import breaks_between, trend_chart
 from .dashboard import BLOCK_MEASURES
 from .export_views import (  # noqa: F401  (re-exported for urls.py)
     committee_export,
@@ -41,6 +42,7 @@ from .export_views import (  # noqa: F401  (re-exported for urls.py)
     open_data,
     public_export,
 )
+from .history import raw_values, yearly_history
 from .models import Layout, Publication
 from .publishing import PublishError, changes_between, publishable_areas
 from .publishing import publish as publish_quarter
@@ -139,6 +141,23 @@ def indicator_detail(request, code: str):
         for c in latest_dashboard.columns
         if c.measure not in BLOCK_MEASURES and c.measure != "indicator"
     ]
+    breaks = list(DefinitionChange.objects.filter(indicator=indicator))
+    years = yearly_history(
+        indicator,
+        raw_values(
+            v
+            for _, d, _ in history
+            for v in d.values
+            if v["indicator_code"] == indicator.code and v["area_code"] == area.code
+        ),
+        Population.objects.by_area([area.id]).get(area.id, {}),
+        {
+            p.period.year: r.cell("nn").text
+            for p, _, r in history
+            if p.period.quarter == 4 and r.cell("nn").text
+        },
+    )
+    target = indicator.target_for(latest_publication.period.year)
     chart = trend_chart(
         [
             (
@@ -149,6 +168,8 @@ def indicator_detail(request, code: str):
             for p, _, r in history
         ],
         indicator.decimal_places,
+        breaks=breaks_between([p.period.as_quarter for p, _, _ in history], breaks),
+        targets=[b for b in (target.low, target.high) if b is not None] if target else [],
     )
     footnotes = [f for f in latest_dashboard.footnotes if f.marker in latest.markers.split(",")]
     areas = Area.objects.filter(
@@ -169,7 +190,9 @@ def indicator_detail(request, code: str):
             "latest_dashboard": latest_dashboard,
             "chart": chart,
             "footnotes": footnotes,
-            "breaks": DefinitionChange.objects.filter(indicator=indicator),
+            "breaks": breaks,
+            "years": years,
+            "target_text": figures.target_text(target, indicator.unit, indicator.decimal_places),
         },
     )
 

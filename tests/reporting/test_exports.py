@@ -102,6 +102,17 @@ def test_a_formula_in_a_title_or_footnote_is_neutralised_in_csv_and_xlsx(seed):
     assert sheet["C3"].data_type == "s"
 
 
+def as_shown(cell) -> str:
+    """A spreadsheet cell as a reader sees it: a number through its format, or its text."""
+    if cell.value is None:
+        return ""
+    if isinstance(cell.value, str):
+        return cell.value
+    body, _, literal = cell.number_format.partition('"')
+    places = len(body.split(".")[1]) if "." in body else 0
+    return f"{cell.value:.{places}f}" + literal.rstrip('"')
+
+
 def test_xlsx_holds_the_same_table_with_numbers_as_numbers(seed):
     from openpyxl import load_workbook
 
@@ -110,18 +121,30 @@ def test_xlsx_holds_the_same_table_with_numbers_as_numbers(seed):
     assert [c.value for c in sheet[2]] == SEED_COLUMNS
     assert sheet.freeze_panes == "A3"
     assert sheet.column_dimensions["C"].width >= 40
-    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3, max_row=14)]
+    rows = list(sheet.iter_rows(min_row=3, max_row=14))
     for got, want in zip(rows, SEED_ROWS, strict=True):
-        as_text = [
-            "" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v)) for v in got
-        ]
-        assert as_text == want
+        assert [as_shown(c) for c in got] == want
     assert sheet["D3"].value == pytest.approx(47.21) and sheet["D3"].number_format == "0.00"
     assert sheet["D9"].value == 190 and isinstance(sheet["D9"].value, int)
-    assert sheet["E3"].value == "47.11*"
+    # A figure with a footnote marker stays a number; the marker is in its format.
+    assert sheet["E3"].value == pytest.approx(47.11) and sheet["E3"].number_format == '0.00"*"'
     assert sheet["G3"].fill.fgColor.rgb.endswith("C6EFCE")  # G: green fill and the letter
     assert sheet["G4"].fill.fgColor.rgb.endswith("FFEB9C")
     assert [sheet.cell(row=r, column=1).value for r in (16, 17)] == SEED_FOOTNOTES
+
+
+def test_the_committee_sheet_prints_one_page_wide_with_its_header_on_every_page(seed):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(exports.dashboard_xlsx(seed))).active
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$2:$2"
+    # The long outcome title wraps onto several lines, so its row is taller than one line.
+    assert sheet.row_dimensions[14].height > 15
+    assert sheet.cell(row=16, column=1).alignment.wrap_text
+    assert "A16:J16" in {str(r) for r in sheet.merged_cells.ranges}
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
