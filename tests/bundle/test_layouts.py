@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from conftest import FIXTURES, pdf_text
@@ -37,30 +38,42 @@ def csv_table(dashboard: Dashboard) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content)))
 
 
-def xlsx_rows(dashboard: Dashboard) -> list[list]:
+def xlsx_cells(dashboard: Dashboard) -> list[list]:
     sheet = load_workbook(io.BytesIO(exports.dashboard_xlsx(dashboard))).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+    return [list(row) for row in sheet.iter_rows()]
 
 
-def expected_in_xlsx(value, want: str):
-    """What an XLSX cell must hold for the text shown: a plain figure is stored as a number."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return pytest.approx(float(want.replace(",", "")))
-    return want
+LEADING_NUMBER = re.compile(r"^[+-]?[\d,]*\.?\d+")
+
+
+def xlsx_shows(cell, want: str) -> bool:
+    """Whether an XLSX cell shows `want`: text as text, or a figure stored as a number whose
+    number format carries the rest ("%", a marker, its own period label)."""
+    value = cell.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ("" if value is None else value) == want
+    number = LEADING_NUMBER.match(want)
+    if number is None:
+        return False
+    rest = want[number.end() :]
+    return value == pytest.approx(float(number.group().replace(",", ""))) and (
+        rest in cell.number_format
+    )
 
 
 def assert_exports(dashboard: Dashboard, headings: list[str], rows: list[list[str]], tmp_path):
-    """The CSV holds the table as shown; the XLSX its headings and cells (plain figures as
+    """The CSV holds the table as shown; the XLSX its headings and cells (figures as
     numbers); the PDF its title and every row's cells."""
     table = csv_table(dashboard)
     assert table[0] == headings
     assert table[1 : 1 + len(rows)] == rows
-    sheet = xlsx_rows(dashboard)
-    assert sheet[0][0] == dashboard.heading
-    assert sheet[1][: len(headings)] == headings
+    sheet = xlsx_cells(dashboard)
+    assert sheet[0][0].value == dashboard.heading
+    assert [cell.value for cell in sheet[1][: len(headings)]] == headings
     for got, want in zip(sheet[2 : 2 + len(rows)], rows, strict=True):
-        held = ["" if value is None else value for value in got[: len(want)]]
-        assert held == [expected_in_xlsx(v, text) for v, text in zip(held, want, strict=True)]
+        assert all(xlsx_shows(cell, text) for cell, text in zip(got, want, strict=False)), [
+            (cell.value, cell.number_format, text) for cell, text in zip(got, want, strict=False)
+        ]
     text = pdf_text(exports.dashboard_pdf(dashboard), tmp_path)
     assert dashboard.heading in text
     for row in rows:
