@@ -14,8 +14,6 @@ from . import history, reference, tables
 from .files import FILES, FORMAT_VERSION, LAYOUTS, MANIFEST, write_csv, write_json
 
 SMALL_TABLES = {
-    "comparator_groups.csv": tables.export_groups,
-    "comparator_members.csv": tables.export_members,
     "indicator_targets.csv": tables.export_targets,
     "definition_changes.csv": tables.export_changes,
     "periods.csv": tables.export_periods,

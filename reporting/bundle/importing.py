@@ -34,12 +34,6 @@ from .files import (
 )
 
 SMALL_TABLES = {
-    "comparator_groups.csv": (
-        tables.GROUP_COLUMNS,
-        {"name", "source", "as_at"},
-        tables.load_groups,
-    ),
-    "comparator_members.csv": (tables.MEMBER_COLUMNS, {"group", "name"}, tables.load_members),
     "indicator_targets.csv": (tables.TARGET_COLUMNS, {"indicator", "year"}, tables.load_targets),
     "definition_changes.csv": (
         tables.CHANGE_COLUMNS,

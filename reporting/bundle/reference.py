@@ -2,7 +2,8 @@
 
 The resources are the ones the admin imports with (`indicators.resources`), so a bundle
 file is a file the admin accepts. Foreign keys are swapped for widgets that say which
-value is unknown, instead of "matching query does not exist" for the first bad row only.
+value is unknown, instead of "matching query does not exist" for the first bad row only,
+and yes/no cells for a widget that refuses what it cannot read instead of taking it as no.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from import_export import widgets
 from import_export.resources import ModelResource
 
 from indicators import resources
+from indicators.import_files import CellError, parse_flag
 
 from .files import Problem, Sheet
 
@@ -21,6 +23,8 @@ RESOURCES: dict[str, type[ModelResource]] = {
     "areas.csv": resources.AreaResource,
     "populations.csv": resources.PopulationResource,
     "outcomes.csv": resources.OutcomeResource,
+    "comparator_groups.csv": resources.ComparatorGroupResource,
+    "comparator_members.csv": resources.ComparatorMemberResource,
     "indicators.csv": resources.IndicatorResource,
 }
 
@@ -52,10 +56,24 @@ class NamedManyToManyWidget(widgets.ManyToManyWidget):
         return found
 
 
+class StrictBooleanWidget(widgets.BooleanWidget):
+    """yes / no, 1 / 0, true / false; anything else is an error, never a silent "no"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in self.NULL_VALUES:
+            return None
+        try:
+            return parse_flag(value)
+        except CellError as error:
+            raise ValueError(str(error)) from None
+
+
 def _named(resource: ModelResource) -> ModelResource:
     for field in resource.fields.values():
         widget = field.widget
-        if type(widget) is widgets.ForeignKeyWidget:
+        if type(widget) is widgets.BooleanWidget:
+            field.widget = StrictBooleanWidget()
+        elif type(widget) is widgets.ForeignKeyWidget:
             field.widget = NamedForeignKeyWidget(widget.model, widget.field)
         elif type(widget) is widgets.ManyToManyWidget:
             field.widget = NamedManyToManyWidget(widget.model, widget.separator, widget.field)

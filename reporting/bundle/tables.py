@@ -1,5 +1,5 @@
-"""Bundle files with no admin import of their own: comparator groups and members, targets,
-breaks in series, reporting periods and overrides.
+"""Bundle files with no admin import of their own: targets, breaks in series, reporting
+periods and overrides.
 
 Each kind has `export_X() -> (header, rows)` and `load_X(sheet) -> problems`. Loading goes
 row by row through the model's own `full_clean`, keyed on natural keys (updating a row
@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from indicators.import_files import CellError, parse_date, parse_decimal, parse_flag
 from indicators.models import (
-    ComparatorGroup,
-    ComparatorMember,
     DefinitionChange,
     Indicator,
     IndicatorTarget,
@@ -146,49 +144,6 @@ def _upsert(model, keys: dict, values: dict, columns: dict[str, str]) -> models.
     _validated(instance, columns)
     instance.save()
     return instance
-
-
-# Comparator groups and their members --------------------------------------------------
-
-GROUP_COLUMNS = ["name", "source", "as_at", "notes"]
-MEMBER_COLUMNS = ["group", "name", "is_self"]
-
-
-def export_groups() -> Table:
-    rows = [[g.name, g.source, _iso(g.as_at), g.notes] for g in ComparatorGroup.objects.all()]
-    return GROUP_COLUMNS, rows
-
-
-def load_groups(sheet: Sheet) -> list[Problem]:
-    def row(r: Reader) -> None:
-        name, source, as_at = r.text("name", True), r.text("source", True), r.date("as_at", True)
-        notes = r.text("notes")
-        r.done()
-        _upsert(
-            ComparatorGroup,
-            {"name": name},
-            {"source": source, "as_at": as_at, "notes": notes},
-            {"as_at": "as_at"},
-        )
-
-    return load_rows(sheet, row)
-
-
-def export_members() -> Table:
-    members = ComparatorMember.objects.select_related("group").order_by("group__name", "name")
-    return MEMBER_COLUMNS, [[m.group.name, m.name, _yes(m.is_self)] for m in members]
-
-
-def load_members(sheet: Sheet) -> list[Problem]:
-    groups = {g.name: g for g in ComparatorGroup.objects.all()}
-
-    def row(r: Reader) -> None:
-        group = r.lookup("group", groups, "comparator group")
-        name, is_self = r.text("name", True), r.flag("is_self")
-        r.done()
-        _upsert(ComparatorMember, {"group": group, "name": name}, {"is_self": is_self}, {})
-
-    return load_rows(sheet, row)
 
 
 # Targets per financial year and breaks in series ---------------------------------------

@@ -205,3 +205,14 @@ def test_a_bad_comparator_value_is_named_with_its_row_and_nothing_is_written(db,
     )
     assert len(problems) == 2
     assert not Indicator.objects.exists()
+
+
+def test_a_yes_or_no_cell_that_is_neither_is_refused_not_read_as_no(db, bundle_copy):
+    folder = bundle_copy("benchmarking")
+    rewrite(folder / "comparator_members.csv", "Rutland,yes", "Rutland,perhaps")
+    problems = refused(folder)
+    assert problems[0] == (
+        "comparator_members.csv, row 2, column is_self: 'perhaps' is not yes or no. Write "
+        "yes, or leave the cell empty for no."
+    )
+    assert not Indicator.objects.exists()
