@@ -33,6 +33,7 @@ from .models import (
     ComparatorMember,
     ImportBatch,
     Indicator,
+    IndicatorTarget,
     Outcome,
     PeerValue,
     Submission,
@@ -188,6 +189,26 @@ class IndicatorResource(resources.ModelResource):
         return Indicator.objects.select_related(
             "outcome", "owner", "comparator_group"
         ).prefetch_related("areas")
+
+
+class IndicatorTargetResource(resources.ModelResource):
+    """Targets per financial year, keyed on the indicator's code and the year."""
+
+    indicator = fields.Field(
+        attribute="indicator",
+        column_name="indicator",
+        widget=widgets.ForeignKeyWidget(Indicator, "code"),
+    )
+
+    class Meta(_Strict):
+        model = IndicatorTarget
+        import_id_fields = ["indicator", "year"]
+        fields = ["indicator", "year", "low", "high", "tolerance", "note"]
+        export_order = fields
+        instance_loader_class = None
+
+    def get_queryset(self):
+        return IndicatorTarget.objects.select_related("indicator")
 
 
 def _plain(value: Decimal | None) -> str:
@@ -379,6 +400,7 @@ REFERENCE_RESOURCES = [
     ComparatorGroupResource,
     ComparatorMemberResource,
     IndicatorResource,
+    IndicatorTargetResource,
 ]
 
 

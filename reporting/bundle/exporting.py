@@ -14,7 +14,6 @@ from . import history, reference, tables
 from .files import FILES, FORMAT_VERSION, LAYOUTS, MANIFEST, write_csv, write_json
 
 SMALL_TABLES = {
-    "indicator_targets.csv": tables.export_targets,
     "definition_changes.csv": tables.export_changes,
     "periods.csv": tables.export_periods,
     "overrides.csv": tables.export_overrides,

@@ -34,7 +34,6 @@ from .files import (
 )
 
 SMALL_TABLES = {
-    "indicator_targets.csv": (tables.TARGET_COLUMNS, {"indicator", "year"}, tables.load_targets),
     "definition_changes.csv": (
         tables.CHANGE_COLUMNS,
         {"indicator", "effective_from", "description"},

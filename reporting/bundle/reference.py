@@ -26,15 +26,28 @@ RESOURCES: dict[str, type[ModelResource]] = {
     "comparator_groups.csv": resources.ComparatorGroupResource,
     "comparator_members.csv": resources.ComparatorMemberResource,
     "indicators.csv": resources.IndicatorResource,
+    "indicator_targets.csv": resources.IndicatorTargetResource,
 }
 
 
-def _missing(widget, value) -> ValueError:
+class CellValueError(ValueError):
+    """A cell that names nothing known; `column` says which (an id column's error has none)."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
+def _missing(widget, value) -> CellValueError:
     name = widget.model._meta.verbose_name
-    return ValueError(f"There is no {name} '{value}' in the bundle or portal.")
+    return CellValueError(widget.column, f"There is no {name} '{value}' in the bundle or portal.")
 
 
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
+    def __init__(self, model, field: str, column: str):
+        super().__init__(model, field)
+        self.column = column
+
     def clean(self, value, row=None, **kwargs):
         try:
             return super().clean(value, row, **kwargs)
@@ -42,10 +55,16 @@ class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
             raise _missing(self, value) from None
         except self.model.MultipleObjectsReturned:
             name = self.model._meta.verbose_name
-            raise ValueError(f"Several {name}s are called '{value}': rename one.") from None
+            raise CellValueError(
+                self.column, f"Several {name}s are called '{value}': rename one."
+            ) from None
 
 
 class NamedManyToManyWidget(widgets.ManyToManyWidget):
+    def __init__(self, model, separator: str, field: str, column: str):
+        super().__init__(model, separator, field)
+        self.column = column
+
     def clean(self, value, row=None, **kwargs):
         found = super().clean(value, row, **kwargs)
         wanted = [v.strip() for v in str(value or "").split(self.separator) if v.strip()]
@@ -74,9 +93,11 @@ def _named(resource: ModelResource) -> ModelResource:
         if type(widget) is widgets.BooleanWidget:
             field.widget = StrictBooleanWidget()
         elif type(widget) is widgets.ForeignKeyWidget:
-            field.widget = NamedForeignKeyWidget(widget.model, widget.field)
+            field.widget = NamedForeignKeyWidget(widget.model, widget.field, field.column_name)
         elif type(widget) is widgets.ManyToManyWidget:
-            field.widget = NamedManyToManyWidget(widget.model, widget.separator, widget.field)
+            field.widget = NamedManyToManyWidget(
+                widget.model, widget.separator, widget.field, field.column_name
+            )
     return resource
 
 
@@ -107,7 +128,8 @@ def load_table(sheet: Sheet) -> list[Problem]:
     problems = [Problem(sheet.name, str(error)) for error in result.base_errors]
     for row in result.error_rows:
         for error in row.errors:
-            problems.append(Problem(sheet.name, str(error.error), lines[row.number - 1]))
+            column = getattr(error.error, "column", "")
+            problems.append(Problem(sheet.name, str(error.error), lines[row.number - 1], column))
     for row in result.invalid_rows:
         for attribute, messages in row.error_dict.items():
             for message in messages:

@@ -1,5 +1,5 @@
-"""Bundle files with no admin import of their own: targets, breaks in series, reporting
-periods and overrides.
+"""Bundle files with no admin import of their own: breaks in series, reporting periods
+and overrides.
 
 Each kind has `export_X() -> (header, rows)` and `load_X(sheet) -> problems`. Loading goes
 row by row through the model's own `full_clean`, keyed on natural keys (updating a row
@@ -20,7 +20,6 @@ from indicators.import_files import CellError, parse_date, parse_decimal, parse_
 from indicators.models import (
     DefinitionChange,
     Indicator,
-    IndicatorTarget,
     Outcome,
     Override,
     ReportingPeriod,
@@ -146,39 +145,13 @@ def _upsert(model, keys: dict, values: dict, columns: dict[str, str]) -> models.
     return instance
 
 
-# Targets per financial year and breaks in series ---------------------------------------
+# Breaks in series ---------------------------------------------------------------------------
 
-TARGET_COLUMNS = ["indicator", "year", "low", "high", "tolerance", "note"]
 CHANGE_COLUMNS = ["indicator", "effective_from", "description"]
-
-
-def export_targets() -> Table:
-    targets = IndicatorTarget.objects.select_related("indicator").order_by(
-        "indicator__code", "year"
-    )
-    rows = [
-        [t.indicator.code, t.year, _plain(t.low), _plain(t.high), _plain(t.tolerance), t.note]
-        for t in targets
-    ]
-    return TARGET_COLUMNS, rows
 
 
 def _indicators() -> dict[str, Indicator]:
     return {i.code: i for i in Indicator.objects.all()}
-
-
-def load_targets(sheet: Sheet) -> list[Problem]:
-    indicators = _indicators()
-
-    def row(r: Reader) -> None:
-        indicator = r.lookup("indicator", indicators, "indicator")
-        year = r.whole("year", True)
-        values = {name: r.number(name) for name in ("low", "high", "tolerance")}
-        values["note"] = r.text("note")
-        r.done()
-        _upsert(IndicatorTarget, {"indicator": indicator, "year": year}, values, {})
-
-    return load_rows(sheet, row)
 
 
 def export_changes() -> Table:
