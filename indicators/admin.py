@@ -26,6 +26,7 @@ from .resources import (
     ComparatorMemberResource,
     HistoricValueResource,
     IndicatorResource,
+    IndicatorTargetResource,
     OrganisationResource,
     OutcomeResource,
     PeerValueResource,
@@ -145,6 +146,18 @@ class IndicatorAdmin(AdminImportExportMixin, ImportExportMixin, admin.ModelAdmin
             },
         ),
     ]
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(AdminImportExportMixin, ImportExportMixin, admin.ModelAdmin):
+    """Targets per financial year; also edited inline on their indicator."""
+
+    resource_classes = [IndicatorTargetResource]
+    list_display = ["indicator", "year", "low", "high", "tolerance", "note"]
+    list_filter = ["year", "indicator__outcome"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__code", "indicator__title"]
+    autocomplete_fields = ["indicator"]
 
 
 @admin.register(ReportingPeriod)

@@ -7,8 +7,6 @@ Committee pages (viewer and up) assemble the approved figures live.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,12 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from indicators import figures
-from indicators.models import DefinitionChange, Indicator, ReportingPeriod
+from indicators.models import Indicator, ReportingPeriod
 from portal import access
-from portal.models import Area, Population
+from portal.models import Area
 
 from . import exports
+from . import indicator_page as page
 from .access import (
     area_or_404,
     default_area,
@@ -33,8 +31,6 @@ from .access import (
     require_viewer,
 )
 from .assembly import build_dashboard
-from .charts import breaks_between, trend_chart
-from .dashboard import BLOCK_MEASURES
 from .export_views import (  # noqa: F401  (re-exported for urls.py)
     committee_export,
     export_download,
@@ -42,7 +38,6 @@ from .export_views import (  # noqa: F401  (re-exported for urls.py)
     open_data,
     public_export,
 )
-from .history import raw_values, yearly_history
 from .models import Layout, Publication
 from .publishing import PublishError, changes_between, publishable_areas
 from .publishing import publish as publish_quarter
@@ -118,82 +113,25 @@ def public_csv(request, period: str, area: str):
 
 
 def indicator_detail(request, code: str):
-    """The trend page: one indicator over every published quarter, for one area."""
-    indicator = get_object_or_404(Indicator.objects.select_related("outcome"), code=code)
+    """The indicator page: what it measures, how it is judged, its years and its trend.
+
+    The public sees published quarters only; committee members and approvers also see
+    approved quarters not yet published.
+    """
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("outcome", "owner", "comparator_group"), code=code
+    )
     area = area_or_404(request.GET.get("area"))
-    publications = (
-        Publication.objects.latest_revisions()
-        .filter(area=area)
-        .select_related("period")
-        .order_by("period__year", "period__quarter")
-    )
-    history = []
-    for publication in publications:
-        dashboard = publication.dashboard
-        row = next((r for r in dashboard.rows if r.code == indicator.code), None)
-        if row is not None:
-            history.append((publication, dashboard, row))
-    if not history:
-        raise Http404("This indicator has not been published for this area.")
-    latest_publication, latest_dashboard, latest = history[-1]
-    columns = [
-        c
-        for c in latest_dashboard.columns
-        if c.measure not in BLOCK_MEASURES and c.measure != "indicator"
-    ]
-    breaks = list(DefinitionChange.objects.filter(indicator=indicator))
-    years = yearly_history(
-        indicator,
-        raw_values(
-            v
-            for _, d, _ in history
-            for v in d.values
-            if v["indicator_code"] == indicator.code and v["area_code"] == area.code
-        ),
-        Population.objects.by_area([area.id]).get(area.id, {}),
-        {
-            p.period.year: r.cell("nn").text
-            for p, _, r in history
-            if p.period.quarter == 4 and r.cell("nn").text
-        },
-    )
-    target = indicator.target_for(latest_publication.period.year)
-    chart = trend_chart(
-        [
-            (
-                p.period.short_label,
-                Decimal(r.headline_value) if r.headline_value else None,
-                r.headline_text,
-            )
-            for p, _, r in history
-        ],
-        indicator.decimal_places,
-        breaks=breaks_between([p.period.as_quarter for p, _, _ in history], breaks),
-        targets=[b for b in (target.low, target.high) if b is not None] if target else [],
-    )
-    footnotes = [f for f in latest_dashboard.footnotes if f.marker in latest.markers.split(",")]
+    context = page.page_context(indicator, area, sees_approved=access.is_viewer(request.user))
+    if context is None:
+        raise Http404("This indicator has no figures for this area that you may see.")
     areas = Area.objects.filter(
         pk__in=Publication.objects.values("area_id"), indicators=indicator
     ).parents_first()
     return render(
         request,
         "reporting/indicator_detail.html",
-        {
-            "indicator": indicator,
-            "area": area,
-            "areas": areas,
-            "history": [(p, d, r, [(c, r.cell(c.key)) for c in columns]) for p, d, r in history],
-            "detail_columns": columns,
-            "latest_cells": [(c, latest.cell(c.key)) for c in columns],
-            "latest": latest,
-            "latest_publication": latest_publication,
-            "latest_dashboard": latest_dashboard,
-            "chart": chart,
-            "footnotes": footnotes,
-            "breaks": breaks,
-            "years": years,
-            "target_text": figures.target_text(target, indicator.unit, indicator.decimal_places),
-        },
+        {"indicator": indicator, "area": area, "areas": areas, **context},
     )
 
 

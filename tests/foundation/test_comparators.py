@@ -259,3 +259,32 @@ def test_groups_and_members_travel_by_name(group):
         ("Faraway", False),
         ("Shire", True),
     ]
+
+
+def test_targets_per_year_travel_by_indicator_code(partnership):
+    from indicators.models import IndicatorTarget
+    from indicators.resources import IndicatorTargetResource
+
+    IndicatorTarget.objects.create(indicator=partnership.crime, year=2016, low=25, high=35)
+    exported = IndicatorTargetResource().export()
+    assert exported.dict[0]["indicator"] == "crime"
+    IndicatorTarget.objects.all().delete()
+    result = IndicatorTargetResource().import_data(exported, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert partnership.crime.target_for(2016).high == 35
+
+
+def test_a_target_file_with_a_range_the_wrong_way_round_is_refused(partnership):
+    import tablib
+
+    from indicators.models import IndicatorTarget
+    from indicators.resources import IndicatorTargetResource
+
+    data = tablib.Dataset(
+        ["crime", "2016", "40", "30", "", ""],
+        headers=["indicator", "year", "low", "high", "tolerance", "note"],
+    )
+    result = IndicatorTargetResource().import_data(data, dry_run=False)
+    assert result.has_validation_errors()
+    assert "cannot be less than" in str(result.invalid_rows[0].error_dict)
+    assert not IndicatorTarget.objects.exists()
