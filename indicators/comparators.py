@@ -75,8 +75,16 @@ class _Lookups:
             },
             periods={p.as_quarter: p for p in ReportingPeriod.objects.all()},
             members={(m.group_id, m.name.casefold()): m for m in ComparatorMember.objects.all()},
-            held={(v.indicator_id, v.period_id, v.member_id): v for v in PeerValue.objects.all()},
+            held={},
         )
+
+    def load_held(self, codes: set[str]) -> None:
+        """The values already held for the file's indicators, not the whole table."""
+        ids = [self.indicators[c].pk for c in codes if c in self.indicators]
+        self.held = {
+            (v.indicator_id, v.period_id, v.member_id): v
+            for v in PeerValue.objects.filter(indicator_id__in=ids)
+        }
 
 
 def _read(row: PeerRow) -> dict[str, Any]:
@@ -101,38 +109,48 @@ def _read(row: PeerRow) -> dict[str, Any]:
     return data
 
 
+def _period(row: PeerRow, text: str, lookups: _Lookups) -> ReportingPeriod | None:
+    try:
+        quarter = Quarter.from_code(text)
+    except ValueError as error:
+        row.error("period", str(error))
+        return None
+    period = lookups.periods.get(quarter)
+    if period is None:
+        row.error("period", f"There is no reporting period {quarter.code} yet.")
+    return period
+
+
+def _member(
+    row: PeerRow, indicator: Indicator, name: str, lookups: _Lookups
+) -> ComparatorMember | None:
+    """The named member of the indicator's own group; never the partnership itself."""
+    group = indicator.comparator_group
+    if group is None:
+        row.error("member", f"{indicator.code} has no comparator group: set one first.")
+        return None
+    member = lookups.members.get((group.pk, name.casefold()))
+    if member is None:
+        row.error("member", f"'{name}' is not a member of {group}.")
+    elif member.is_self:
+        row.error(
+            "member",
+            f"{member.name} is this partnership: its own approved figure is used, so leave it "
+            "out of the file.",
+        )
+    return member
+
+
 def _check(row: PeerRow, lookups: _Lookups, seen: dict[tuple, int]) -> None:
     data = _read(row)
-    indicator = lookups.indicators.get(data.get("indicator_code") or "")
-    if data.get("indicator_code") and indicator is None:
-        row.error(
-            "indicator_code", f"There is no indicator with the code '{data['indicator_code']}'."
-        )
-    period = None
-    if data.get("period"):
-        try:
-            quarter = Quarter.from_code(data["period"])
-        except ValueError as error:
-            row.error("period", str(error))
-        else:
-            period = lookups.periods.get(quarter)
-            if period is None:
-                row.error("period", f"There is no reporting period {quarter.code} yet.")
+    code = data.get("indicator_code") or ""
+    indicator = lookups.indicators.get(code)
+    if code and indicator is None:
+        row.error("indicator_code", f"There is no indicator with the code '{code}'.")
+    period = _period(row, data["period"], lookups) if data.get("period") else None
     member = None
     if indicator is not None and data.get("member"):
-        group = indicator.comparator_group
-        if group is None:
-            row.error("member", f"{indicator.code} has no comparator group: set one first.")
-        else:
-            member = lookups.members.get((group.pk, data["member"].casefold()))
-            if member is None:
-                row.error("member", f"'{data['member']}' is not a member of {group}.")
-            elif member.is_self:
-                row.error(
-                    "member",
-                    f"{member.name} is this partnership: its own approved figure is used, so "
-                    "leave it out of the file.",
-                )
+        member = _member(row, indicator, data["member"], lookups)
     if row.errors:
         return
     key = (indicator.pk, period.pk, member.pk)
@@ -167,6 +185,7 @@ def plan_peer_values(rows: Iterable[dict[str, Any]]) -> PeerPlan:
             )
             return plan
     lookups = _Lookups.load()
+    lookups.load_held({str(r.get("indicator_code") or "").strip().lower() for r in rows})
     seen: dict[tuple, int] = {}
     for row in plan.rows:
         _check(row, lookups, seen)

@@ -171,7 +171,7 @@ def _check(data: dict, lookups: Lookups, seen: set, today: dt.date) -> list[tupl
     for name, message in indicator.validate_figures(
         data["value"], data["numerator"], data["denominator"], data["is_nil_return"], data["status"]
     ).items():
-        errors.append((name, message))
+        errors.append(("nil_return" if name == "is_nil_return" else name, message))
     if (
         data["covered_start"]
         and data["covered_end"]

@@ -286,7 +286,7 @@ def _validate(row: RowPlan, indicator: Indicator, merged: dict[str, Any]) -> Non
         nil,
         merged.get("status", Submission.Status.FIGURE),
     ).items():
-        row.error(name, message)
+        row.error(FIELD_COLUMNS.get(name, name), message)
     start, end = merged.get("covered_start"), merged.get("covered_end")
     if start and end and end < start:
         row.error("covered_end", "The covered period must end after it starts.")

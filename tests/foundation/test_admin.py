@@ -191,6 +191,9 @@ def test_the_admin_explains_a_target_rag_without_a_target(admin_client_, referen
         "/admin/",
         "/admin/indicators/indicator/?q=crime",
         "/admin/indicators/submission/?state=approved",
+        "/admin/indicators/peervalue/?q=crime",
+        "/admin/indicators/indicatortarget/",
+        "/admin/indicators/comparatorgroup/",
         "/admin/portal/organisation/",
         "/admin/auth/user/",
     ],
@@ -237,3 +240,10 @@ def test_a_target_range_the_wrong_way_round_is_refused_in_the_admin(admin_client
     assert "“At most” cannot be less than “at least”." in page
     assert "Give at least one bound: “at least” or “at most”." in page
     assert not Indicator.objects.exists()
+
+
+def test_the_indicator_form_shows_its_targets_per_year(admin_client_, demo):
+    crime = Indicator.objects.get(code="crime-total")
+    page = admin_client_.get(f"/admin/indicators/indicator/{crime.pk}/change/").content.decode()
+    assert "targets per financial year" in page.lower()
+    assert 'value="48.0000"' in page

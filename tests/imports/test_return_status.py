@@ -62,3 +62,10 @@ def test_the_template_writes_the_status_in_words_and_leaves_figures_blank(partne
     rows = list(load_workbook(io.BytesIO(content))["Return"].iter_rows(values_only=True))
     status_at = RETURN_COLUMNS.index("status")
     assert [r[status_at] for r in rows[1:]] == ["No new data published", None, None]
+
+
+def test_a_nil_return_with_a_no_figure_status_is_refused_on_the_nil_return_column(partnership):
+    batch, _ = upload(partnership, [row(status="not yet available", nil_return="yes")])
+    assert batch.errors == [
+        "Row 2, column nil_return: A nil return is a figure: it cannot be “not yet available”."
+    ]
