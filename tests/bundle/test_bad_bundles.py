@@ -7,7 +7,14 @@ import json
 import pytest
 from conftest import rewrite
 
-from indicators.models import Indicator, IndicatorTarget, Submission
+from indicators.models import (
+    DefinitionChange,
+    Indicator,
+    IndicatorTarget,
+    Override,
+    ReportingPeriod,
+    Submission,
+)
 from portal.models import Area, Organisation
 from reporting.bundle import BundleRefused, import_bundle
 from reporting.models import Layout
@@ -216,3 +223,39 @@ def test_a_yes_or_no_cell_that_is_neither_is_refused_not_read_as_no(db, bundle_c
         "yes, or leave the cell empty for no."
     )
     assert not Indicator.objects.exists()
+
+
+def test_breaks_in_series_periods_and_overrides_load_and_their_bad_cells_are_named(bundle):
+    (bundle / "definition_changes.csv").write_text(
+        "indicator,effective_from,description\n"
+        "asb-incidents,2016-04-01,Incidents recorded under the new national standard\n",
+        encoding="utf-8",
+    )
+    (bundle / "periods.csv").write_text(
+        "quarter,opens_on,deadline,closes_on,closed\n2016/17-Q2,2016-10-01,2016-11-10,,yes\n",
+        encoding="utf-8",
+    )
+    (bundle / "overrides.csv").write_text(
+        "kind,indicator,outcome,area,quarter,value,reason\n"
+        "rag,hate-incidents,,E06000017,2016/17-Q2,G,Reporting is up because confidence is up.\n"
+        "rag,hate-incidents,,E06000017,2016/17-Q1,purple,\n",
+        encoding="utf-8",
+    )
+    assert refused(bundle) == [
+        "overrides.csv, row 3, column reason: This cell is required.",
+    ]
+    nothing_written()
+    rewrite(bundle / "overrides.csv", "2016/17-Q1,purple,\n", "2016/17-Q1,purple,Because.\n")
+    assert refused(bundle) == [
+        "overrides.csv, row 3, column value: Choose one of: A, G, R, n/a.",
+    ]
+    rewrite(bundle / "overrides.csv", "purple", "A")
+    import_bundle(bundle)
+    change = DefinitionChange.objects.get()
+    assert (change.indicator.code, change.effective_from.isoformat()) == (
+        "asb-incidents",
+        "2016-04-01",
+    )
+    period = ReportingPeriod.objects.get_by_code("2016/17-Q2")
+    assert (period.deadline.isoformat(), period.closed_at is not None) == ("2016-11-10", True)
+    assert dict(Override.objects.values_list("period__quarter", "value")) == {2: "G", 1: "A"}
