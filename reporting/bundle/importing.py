@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from indicators.models import Indicator, Organisation, Outcome
-from portal.models import Area
+from indicators.models import Indicator, Outcome
+from portal.models import Area, Organisation
 
 from .. import layouts
 from . import history, reference, tables

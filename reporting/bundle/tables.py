@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 
-from indicators.import_files import CellError, parse_date, parse_decimal, parse_flag
+from indicators.import_files import CellError, parse_date, parse_flag
 from indicators.models import (
     DefinitionChange,
     Indicator,
@@ -34,12 +34,6 @@ Table = tuple[list[str], list[list[Any]]]
 
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def _plain(number) -> str:
-    if number is None:
-        return ""
-    return f"{number.normalize():f}"
 
 
 def _yes(flag: bool) -> str:
@@ -72,17 +66,6 @@ class Reader:
 
     def text(self, column: str, required: bool = False) -> str:
         return self._parse(column, str, required) or ""
-
-    def number(self, column: str, required: bool = False):
-        return self._parse(column, parse_decimal, required)
-
-    def whole(self, column: str, required: bool = False) -> int | None:
-        def parse(text: str) -> int:
-            if not text.isdigit():
-                raise CellError(f"'{text}' is not a whole number.")
-            return int(text)
-
-        return self._parse(column, parse, required)
 
     def date(self, column: str, required: bool = False) -> dt.date | None:
         return self._parse(column, parse_date, required)
