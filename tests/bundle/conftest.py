@@ -33,6 +33,7 @@ def demo_bundle(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
     Loading the demo takes seconds; the tests that import its bundle start from the empty,
     freshly migrated test database instead of loading and wiping it each time.
     """
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import transaction
 
@@ -43,6 +44,7 @@ def demo_bundle(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
         call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
         export_bundle(folder)
         transaction.set_rollback(True)
+    cache.clear()  # nothing cached from the rolled-back demo may reach a later test
     return folder
 
 
