@@ -3,7 +3,7 @@
 A bundle is a folder of UTF-8 CSV files in the admin's import formats, `layouts.json` and
 `manifest.json`. Text cells that a spreadsheet would run as a formula are written with a
 leading quote (the dashboard exports' rule, `reporting.exports.neutralise`) and read back
-without it; plain numbers are never quoted, so "-312" stays a number.
+without it; numbers are never quoted, so "-312" stays a number.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from ..exports import DANGEROUS_STARTS, neutralise
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 LAYOUTS = "layouts.json"
-PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
@@ -90,9 +88,8 @@ class BundleRefused(Exception):
 
 
 def cell_text(value: Any) -> str:
-    """A value as written to a bundle CSV: text neutralised, plain numbers untouched."""
-    text = "" if value is None else str(value)
-    return text if PLAIN_NUMBER.match(text) else neutralise(text)
+    """A value as written to a bundle CSV: text neutralised, numbers (signed too) untouched."""
+    return neutralise("" if value is None else str(value))
 
 
 def restore_text(text: str) -> str:
