@@ -1,0 +1,76 @@
+"""Bundle fixtures: the hand-written bundles in fixtures/, copied so a test may spoil them,
+and an empty portal to load them into."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# The seed table and its comparison tool's path live with the reporting tests.
+sys.path.append(str(Path(__file__).parents[1] / "reporting"))
+
+
+@pytest.fixture
+def bundle_copy(tmp_path):
+    """copy(name) → a private copy of fixtures/<name> to edit."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(FIXTURES / name, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def demo_bundle(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
+    """The demo partnership exported once as a bundle; the database is left as it was.
+
+    Loading the demo takes seconds; the tests that import its bundle start from the empty,
+    freshly migrated test database instead of loading and wiping it each time.
+    """
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from reporting.bundle import export_bundle
+
+    folder = tmp_path_factory.mktemp("bundles") / "leicestershire"
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
+        export_bundle(folder)
+        transaction.set_rollback(True)
+    cache.clear()  # nothing cached from the rolled-back demo may reach a later test
+    return folder
+
+
+def empty_portal() -> None:
+    """Remove every partnership record, as in a freshly migrated database."""
+    from indicators import demo
+    from reporting.models import ExportJob, Layout, Publication
+
+    ExportJob.objects.all().delete()
+    Publication.objects.all().delete()
+    Layout.objects.all().delete()
+    demo.wipe()
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def pdf_text(content: bytes, folder: Path) -> str:
+    """A PDF's text via pdftotext (Debian poppler-utils), whitespace collapsed."""
+    import subprocess
+
+    assert shutil.which("pdftotext"), "install poppler-utils (scripts/system_deps.sh)"
+    path = folder / "dashboard.pdf"
+    path.write_bytes(content)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
