@@ -211,10 +211,6 @@ class Indicator(models.Model):
                 condition=Q(decimal_places__lte=4), name="indicator_decimal_places_at_most_4"
             ),
             models.CheckConstraint(
-                condition=~Q(rag_method="target") | Q(target__isnull=False),
-                name="target_rag_needs_a_target",
-            ),
-            models.CheckConstraint(
                 condition=~Q(formula="percentage") | Q(unit="percentage"),
                 name="percentage_formula_gives_percentage",
             ),
@@ -228,8 +224,6 @@ class Indicator(models.Model):
         return self.title
 
     def clean(self) -> None:
-        if self.rag_method == self.RagMethod.TARGET and self.target is None:
-            raise ValidationError({"target": "A target is needed when RAG is set by target."})
         if self.formula == self.Formula.PERCENTAGE and self.unit != self.Unit.PERCENTAGE:
             raise ValidationError({"unit": "A percentage formula gives a percentage."})
         if self.formula == self.Formula.RATE_PER_1000 and self.unit != self.Unit.RATE_PER_1000:

@@ -235,7 +235,7 @@ YTD_ROWS = [
 #              is better → "↑". A range target "25–35%" with 2 of tolerance: 37 is 2 above
 #              the range → "A".
 #   hate       10+12+8+10 = 40 → 10+11+9+10 = 40: no change → stable "→". No target for the
-#              year and none standing → "no target set"; its RAG waits for the approver.
+#              year and none standing → "no target set", as its target and as its rating.
 
 CALL_OVER_HEADINGS = [
     "Indicator",
@@ -249,7 +249,7 @@ CALL_OVER_ROWS = [
     ["Anti-social behaviour incidents", "1130", "1020", "↑", "≤ 1000", "R"],
     ["% of victims satisfied with the service", "79.0%", "84.5%", "↑", "≥ 80.0%", "G"],
     ["% of domestic abuse victims who are repeat victims", "40%", "37%", "↑", "25–35%", "A"],
-    ["Reported hate incidents", "40", "40", "→", "no target set", "awaiting judgement"],
+    ["Reported hate incidents", "40", "40", "→", "no target set", "no target set"],
 ]
 
 

@@ -174,15 +174,17 @@ def _indicator_form(outcome, org, area, **extra) -> dict:
     }
 
 
-def test_the_admin_explains_a_target_rag_without_a_target(admin_client_, reference):
+def test_a_target_rag_may_rely_on_yearly_targets_alone(admin_client_, reference):
+    """With no standing target, a year without its own target rates "no target set"."""
     outcome, org, area = reference
     r = admin_client_.post(
         "/admin/indicators/indicator/add/",
         _indicator_form(outcome, org, area, target="", **inline_management("targets")),
     )
-    assert r.status_code == 200
-    assert "A target is needed when RAG is set by target." in r.content.decode()
-    assert not Indicator.objects.exists()
+    assert r.status_code == 302
+    indicator = Indicator.objects.get()
+    assert (indicator.rag_method, indicator.target) == ("target", None)
+    assert indicator.target_for(2016) is None
 
 
 @pytest.mark.parametrize(
