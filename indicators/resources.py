@@ -27,7 +27,7 @@ from portal.models import Area, Organisation, Population
 from . import figures
 from .columns import OPEN_DATA_COLUMNS, status_and_comparison_cells
 from .comparators import PEER_VALUE_COLUMNS, apply_peer_plan, export_peer_values, plan_peer_values
-from .import_files import FileRefused, check_zip, sniff_format
+from .import_files import CellError, FileRefused, check_zip, parse_flag, sniff_format
 from .models import (
     ComparatorGroup,
     ComparatorMember,
@@ -40,6 +40,28 @@ from .models import (
 )
 
 
+class StrictBooleanWidget(widgets.BooleanWidget):
+    """yes / no, 1 / 0, true / false; anything else is an error, never a silent "no"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in self.NULL_VALUES:
+            return None
+        try:
+            return parse_flag(value)
+        except CellError as error:
+            raise ValueError(str(error)) from None
+
+
+class PortalResource(resources.ModelResource):
+    """The portal's resources: a yes/no cell that is neither is refused, not read as no."""
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "BooleanField": StrictBooleanWidget,
+        "NullBooleanField": StrictBooleanWidget,
+    }
+
+
 class _Strict:
     """Shared options: natural keys, whole-file transactions, the models' own validation."""
 
@@ -50,7 +72,7 @@ class _Strict:
     instance_loader_class = CachedInstanceLoader
 
 
-class OrganisationResource(resources.ModelResource):
+class OrganisationResource(PortalResource):
     class Meta(_Strict):
         model = Organisation
         import_id_fields = ["slug"]
@@ -58,7 +80,7 @@ class OrganisationResource(resources.ModelResource):
         export_order = fields
 
 
-class AreaResource(resources.ModelResource):
+class AreaResource(PortalResource):
     parent = fields.Field(
         attribute="parent", column_name="parent", widget=widgets.ForeignKeyWidget(Area, "code")
     )
@@ -74,7 +96,7 @@ class AreaResource(resources.ModelResource):
         return Area.objects.select_related("parent").parents_first()
 
 
-class PopulationResource(resources.ModelResource):
+class PopulationResource(PortalResource):
     area = fields.Field(
         attribute="area", column_name="area", widget=widgets.ForeignKeyWidget(Area, "code")
     )
@@ -90,7 +112,7 @@ class PopulationResource(resources.ModelResource):
         return Population.objects.select_related("area")
 
 
-class OutcomeResource(resources.ModelResource):
+class OutcomeResource(PortalResource):
     class Meta(_Strict):
         model = Outcome
         import_id_fields = ["slug"]
@@ -114,7 +136,7 @@ class ComparatorGroupWidget(widgets.ForeignKeyWidget):
         return group
 
 
-class ComparatorGroupResource(resources.ModelResource):
+class ComparatorGroupResource(PortalResource):
     class Meta(_Strict):
         model = ComparatorGroup
         import_id_fields = ["name", "as_at"]
@@ -123,7 +145,7 @@ class ComparatorGroupResource(resources.ModelResource):
         instance_loader_class = None
 
 
-class ComparatorMemberResource(resources.ModelResource):
+class ComparatorMemberResource(PortalResource):
     group = fields.Field(attribute="group", column_name="group", widget=ComparatorGroupWidget())
 
     class Meta(_Strict):
@@ -137,7 +159,7 @@ class ComparatorMemberResource(resources.ModelResource):
         return ComparatorMember.objects.select_related("group")
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(PortalResource):
     outcome = fields.Field(
         attribute="outcome", column_name="outcome", widget=widgets.ForeignKeyWidget(Outcome, "slug")
     )
@@ -191,7 +213,7 @@ class IndicatorResource(resources.ModelResource):
         ).prefetch_related("areas")
 
 
-class IndicatorTargetResource(resources.ModelResource):
+class IndicatorTargetResource(PortalResource):
     """Targets per financial year, keyed on the indicator's code and the year."""
 
     indicator = fields.Field(
@@ -226,7 +248,7 @@ def _status_or_comparison(column: str) -> fields.Field:
     )
 
 
-class HistoricValueResource(resources.ModelResource):
+class HistoricValueResource(PortalResource):
     """Latest approved values in the open-data long format (export only)."""
 
     indicator_code = fields.Field(column_name="indicator_code", readonly=True)
@@ -340,7 +362,7 @@ class HistoricValueResource(resources.ModelResource):
         return sub.version
 
 
-class PeerValueResource(resources.ModelResource):
+class PeerValueResource(PortalResource):
     """Comparator values in long format, checked and written by `indicators.comparators`.
 
     The admin's preview and confirm call `import_data`; here it hands the whole file to

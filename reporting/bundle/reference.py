@@ -14,7 +14,6 @@ from import_export import widgets
 from import_export.resources import ModelResource
 
 from indicators import resources
-from indicators.import_files import CellError, parse_flag
 
 from .files import Problem, Sheet
 
@@ -75,24 +74,10 @@ class NamedManyToManyWidget(widgets.ManyToManyWidget):
         return found
 
 
-class StrictBooleanWidget(widgets.BooleanWidget):
-    """yes / no, 1 / 0, true / false; anything else is an error, never a silent "no"."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value in self.NULL_VALUES:
-            return None
-        try:
-            return parse_flag(value)
-        except CellError as error:
-            raise ValueError(str(error)) from None
-
-
 def _named(resource: ModelResource) -> ModelResource:
     for field in resource.fields.values():
         widget = field.widget
-        if type(widget) is widgets.BooleanWidget:
-            field.widget = StrictBooleanWidget()
-        elif type(widget) is widgets.ForeignKeyWidget:
+        if type(widget) is widgets.ForeignKeyWidget:
             field.widget = NamedForeignKeyWidget(widget.model, widget.field, field.column_name)
         elif type(widget) is widgets.ManyToManyWidget:
             field.widget = NamedManyToManyWidget(

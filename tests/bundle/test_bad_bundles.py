@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import rewrite
 
 from indicators.models import (
     DefinitionChange,
@@ -18,6 +17,8 @@ from indicators.models import (
 from portal.models import Area, Organisation
 from reporting.bundle import BundleRefused, import_bundle
 from reporting.models import Layout
+
+from .bundle_helpers import rewrite
 
 
 def refused(folder) -> list[str]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import rewrite
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from indicators.models import Indicator, SubmissionEvent
+
+from .bundle_helpers import rewrite
 
 
 def run(*args) -> tuple[str, str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import FIXTURES
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reporting.bundle import export_bundle, import_bundle
+
+from .bundle_helpers import FIXTURES
 
 
 def export_queries(folder) -> int:

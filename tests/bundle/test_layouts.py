@@ -13,7 +13,6 @@ import io
 import re
 
 import pytest
-from conftest import FIXTURES, pdf_text
 from openpyxl import load_workbook
 
 from indicators.models import ReportingPeriod
@@ -23,6 +22,8 @@ from reporting.assembly import build_dashboard
 from reporting.bundle import import_bundle
 from reporting.dashboard import Dashboard
 from reporting.models import Layout
+
+from .bundle_helpers import FIXTURES, pdf_text
 
 
 def dashboard_from(name: str, quarter: str) -> Dashboard:

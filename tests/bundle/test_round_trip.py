@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-from conftest import empty_portal, rewrite
 from django.contrib.auth.models import User
 from reporting_seed import COMPARE_SEED, SEED_COLUMNS, SEED_FOOTNOTES, SEED_PATH, SEED_ROWS
 
@@ -29,6 +28,8 @@ from portal.models import Area, Organisation, Population
 from reporting import exports
 from reporting.assembly import build_dashboard
 from reporting.bundle import FILES, BundleRefused, export_bundle, import_bundle
+
+from .bundle_helpers import empty_portal, rewrite
 
 
 @pytest.fixture
