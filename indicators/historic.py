@@ -43,6 +43,7 @@ from .import_files import (
     parse_flag,
     parse_text,
     plain,
+    restore_neutralised,
 )
 from .models import ImportBatch, Indicator, ReportingPeriod, Submission, SubmissionEvent
 from .quarters import Quarter
@@ -64,7 +65,6 @@ VALUE_FIELDS = [
 ]
 CHUNK = 1000
 # The open-data CSV prefixes text starting with these with "'" so spreadsheets do not run it.
-NEUTRALISED = ("'=", "'+", "'-", "'@")
 FAILED = (
     "The import stopped on an error the portal did not expect. Nothing was saved. Try again; "
     "if it stops again, send the file to the portal's administrators."
@@ -156,7 +156,7 @@ def _chunks(rows: Iterator[tuple[int, dict]], size: int = CHUNK) -> Iterator[lis
 
 def _text(value: Any, limit: int) -> str:
     text = parse_text(value, limit)
-    return text[1:] if text.startswith(NEUTRALISED) else text
+    return restore_neutralised(text)
 
 
 def _window(cells: dict[str, Any]) -> tuple[dt.date, dt.date] | None:

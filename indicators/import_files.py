@@ -87,6 +87,32 @@ FIXES = {
 }
 
 
+# Cells a spreadsheet would run as a formula: every export prefixes them with a quote, and
+# every reader takes that quote off again, so a commentary starting "=" round-trips.
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed figure such as "-312" or "+4.2%" is a number to a spreadsheet, never a formula.
+SIGNED_FIGURE = re.compile(r"^[+-]\d[\d,]*(\.\d+)?%?$")
+
+
+def neutralise(value: Any) -> Any:
+    """Make a text cell safe for spreadsheets; numbers, signed figures and None pass through."""
+    if (
+        isinstance(value, str)
+        and len(value) > 1
+        and value.startswith(DANGEROUS_STARTS)
+        and not SIGNED_FIGURE.match(value)
+    ):
+        return "'" + value
+    return value
+
+
+def restore_neutralised(text: str) -> str:
+    """Text as it was before `neutralise` quoted it."""
+    if len(text) > 2 and text[0] == "'" and text[1:].startswith(DANGEROUS_STARTS):
+        return text[1:]
+    return text
+
+
 class FileRefused(Exception):
     """The file as a whole cannot be read; `messages` say why and how to fix it."""
 

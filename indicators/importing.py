@@ -39,12 +39,14 @@ from .import_files import (
     date_window,
     fix_for,
     misplaced_percentage,
+    neutralise,
     open_table,
     parse_date,
     parse_decimal,
     parse_flag,
     parse_text,
     plain,
+    restore_neutralised,
 )
 from .models import ImportBatch, Indicator, ReportingPeriod, Submission, SubmissionEvent
 from .quarters import Quarter
@@ -139,7 +141,7 @@ def _read_cell(column: str, value: Any, window: Window) -> Any:
         return parse_flag(value)
     if name == "status":
         return parse_status(value)
-    return parse_text(value, TEXT_LIMITS.get(name, 10000))
+    return restore_neutralised(parse_text(value, TEXT_LIMITS.get(name, 10000)))
 
 
 def _read(content: bytes, filename: str, period: ReportingPeriod | None) -> tuple[list, Table]:
@@ -836,7 +838,12 @@ def build_template(
         writer.writerow(RETURN_COLUMNS)
         for row in rows:
             writer.writerow(
-                [c.isoformat() if isinstance(c, dt.date) else ("" if c is None else c) for c in row]
+                [
+                    c.isoformat()
+                    if isinstance(c, dt.date)
+                    else ("" if c is None else neutralise(c))
+                    for c in row
+                ]
             )
         return out.getvalue().encode("utf-8-sig"), f"{stem}.csv", "text/csv; charset=utf-8"
     return (

@@ -21,26 +21,11 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
+from indicators.import_files import neutralise
+
 from .dashboard import SEED_LAYOUT_SLUG, Dashboard
 
-DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = "\ufeff"
-
-
-# A signed figure such as "-312" or "+4.2%" is a number to a spreadsheet, never a formula.
-SIGNED_FIGURE = re.compile(r"^[+-]\d[\d,]*(\.\d+)?%?$")
-
-
-def neutralise(value):
-    """Make a text cell safe for spreadsheets; numbers, signed figures and None pass through."""
-    if (
-        isinstance(value, str)
-        and len(value) > 1
-        and value.startswith(DANGEROUS_STARTS)
-        and not SIGNED_FIGURE.match(value)
-    ):
-        return "'" + value
-    return value
 
 
 def _csv_bytes(rows: Iterable[Iterable]) -> bytes:

@@ -19,6 +19,7 @@ from portal.tasks import wake_outbox_sender
 from .. import notifications, workflow
 from ..access import get_period_for_approver, require_approver
 from ..forms import OVERRIDE_FORMS, DeadlineForm, OpenQuarterForm
+from ..import_files import neutralise
 from ..models import Override, ReportingPeriod
 from ..quarters import Quarter
 from . import tracker as tracking
@@ -198,7 +199,7 @@ def tracker_csv(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.writer(response)
     for row in tracking.csv_rows(tracking.tracker_rows(period)):
-        writer.writerow([tracking.neutralise(cell) for cell in row])
+        writer.writerow([neutralise(cell) for cell in row])
     return response
 
 

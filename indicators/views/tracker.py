@@ -188,12 +188,3 @@ def csv_rows(rows: list[TrackerRow]):
             _who(s.approved_by) if s else "",
             _when(s.approved_at) if s else "",
         ]
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell) -> str:
-    """A spreadsheet must not run a cell as a formula: prefix a quote to risky starts."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text

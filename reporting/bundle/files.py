@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..exports import DANGEROUS_STARTS, neutralise
+from indicators.import_files import neutralise, restore_neutralised
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -94,9 +94,7 @@ def cell_text(value: Any) -> str:
 
 def restore_text(text: str) -> str:
     """Undo `cell_text`'s quote, so a title starting with '=' round-trips unchanged."""
-    if len(text) > 2 and text[0] == "'" and text[1:].startswith(DANGEROUS_STARTS):
-        return text[1:]
-    return text
+    return restore_neutralised(text)
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> int:

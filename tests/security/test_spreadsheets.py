@@ -53,6 +53,22 @@ def test_a_commentary_starting_with_equals_round_trips_through_the_return(partne
     assert Submission.objects.current().get(pk=draft.pk).commentary == text
 
 
+def test_the_csv_return_quotes_a_formula_like_commentary_and_reads_it_back(partnership):
+    """Opened in a spreadsheet the cell is text; uploaded again it is the commentary typed."""
+    p = partnership
+    text = "=mostly burglary; see the note"
+    draft = start_submission(p.crime, p.county, p.open_period, p.submitter_a)
+    save_draft(draft, p.submitter_a, {"numerator": 3000, "commentary": text})
+    content, name, _ = build_template(p.org_a, p.open_period, "csv")
+    cells = [c for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))) for c in row]
+    assert "'" + text in cells
+    assert text not in cells
+    batch, _ = preview_upload(content, name, p.org_a, p.open_period, p.submitter_a)
+    assert batch.status == ImportBatch.Status.PREVIEWED, batch.errors
+    apply_return(batch, p.submitter_a)
+    assert Submission.objects.current().get(pk=draft.pk).commentary == text
+
+
 def with_dtd(content: bytes, member: str) -> bytes:
     """The workbook with a DOCTYPE declaring entities added to one of its XML parts."""
     source = zipfile.ZipFile(io.BytesIO(content))

@@ -13,9 +13,9 @@ import time_machine
 from django.urls import reverse
 
 from indicators import workflow
+from indicators.import_files import neutralise, restore_neutralised
 from indicators.models import Override, ReportingPeriod, Submission, SubmissionEvent
 from indicators.quarters import Quarter
-from indicators.views.tracker import neutralise
 
 from .helpers import make_submission
 
@@ -124,10 +124,16 @@ def test_the_tracker_csv_neutralises_formulas(client, partnership):
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
-def test_neutralise_prefixes_a_quote(cell):
+@pytest.mark.parametrize("cell", ["=1+1", "+A1", "-A1+2", "@SUM(A1)", "\tx", "\rx"])
+def test_neutralise_prefixes_a_quote_and_a_reader_takes_it_off(cell):
     assert neutralise(cell) == "'" + cell
+    assert restore_neutralised(neutralise(cell)) == cell
     assert neutralise("Blaby") == "Blaby"
+
+
+@pytest.mark.parametrize("cell", ["-312", "+4.2%", "1,264"])
+def test_signed_figures_stay_numbers(cell):
+    assert neutralise(cell) == cell
 
 
 def test_an_override_replaces_the_previous_one_and_both_stay_on_record(client, partnership):
