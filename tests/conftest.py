@@ -8,6 +8,7 @@ Time-sensitive tests pin the clock with time_machine.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +24,8 @@ from django.utils import timezone
 from indicators.models import Indicator, Outcome, ReportingPeriod, Submission
 from portal.models import Area, Membership, Organisation, Population
 
+seed_layout_migration = importlib.import_module("reporting.migrations.0003_seed_layout")
+
 # Playwright runs an event loop in the test thread; the ORM calls of fixtures are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -36,6 +39,28 @@ def _fast_passwords(settings):
 def _empty_cache():
     # Cached public pages (reporting/cache.py) belong to the test that rendered them.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _migrated_seed_layout(request):
+    """The seed layout a data migration makes, as in every freshly migrated database.
+
+    A transactional test (live_server, the fault tests) ends by flushing every table, rows
+    made by data migrations included; the tests after it get that row back here.
+    """
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    seed_layout_migration.create_seed_layout(apps, None)
 
 
 @pytest.fixture(autouse=True)

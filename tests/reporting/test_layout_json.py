@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import importlib
 
 import pytest
+from django.apps import apps
 
 from reporting.layouts import (
     SEED_LAYOUT,
@@ -17,6 +19,8 @@ from reporting.layouts import (
 )
 from reporting.models import Layout
 
+seed_layout_migration = importlib.import_module("reporting.migrations.0003_seed_layout")
+
 
 def seed_copy(**changes) -> dict:
     data = copy.deepcopy(SEED_LAYOUT)
@@ -25,6 +29,8 @@ def seed_copy(**changes) -> dict:
 
 
 def test_migrating_creates_the_seed_layout_as_the_default(db):
+    Layout.objects.all().delete()
+    seed_layout_migration.create_seed_layout(apps, None)
     layout = Layout.objects.default()
     assert layout.slug == "performance-dashboard"
     assert layout_to_data(layout) == SEED_LAYOUT
