@@ -6,6 +6,7 @@ keeps its column's name. Screenshots: <page>-<width>.png in tmp_path."""
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from playwright.sync_api import Page
 
@@ -161,3 +162,15 @@ def test_screen_reader_text_stays_inside_its_table_box_at_320px(
 
     assert escaped == 0
     assert page_overflow(page) <= 0
+
+
+@pytest.mark.parametrize("name", ["public-county", "committee"])
+def test_the_stacked_dashboard_on_a_phone_has_no_axe_violations(
+    live_server, page: Page, demo_people, name
+):
+    who, path = DASHBOARDS[name]
+    visit(page, live_server.url, who, path, 390)
+
+    results = Axe().run(page)
+
+    assert results.violations_count == 0, results.generate_report()
