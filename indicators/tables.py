@@ -71,7 +71,7 @@ class ReviewTable(tables.Table):
     )
 
     class Meta:
-        attrs = {"class": "portal-review-table"}
+        attrs = {"class": "portal-review-table portal-compact-table"}
         empty_text = "Nothing matches these filters."
         order_by = ("quarter",)
 
