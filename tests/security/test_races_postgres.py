@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import approved
 from django.db import connection
+from django.utils import timezone
 
 from indicators import workflow
 from indicators.models import Override
@@ -43,9 +44,13 @@ def test_two_approvers_setting_one_override_at_once_give_one_and_a_conflict(
     if with_previous:
         workflow.set_override("rag", p.crime, p.county, p.open_period, "A", "Earlier", p.approver)
 
+    # Both pages were loaded before either saved, as the override form records; so the
+    # outcome is the same whether the two saves overlap or one happens to finish first.
+    loaded = timezone.now()
+
     def set_as(user, value):
         return lambda: workflow.set_override(
-            "rag", p.crime, p.county, p.open_period, value, f"{user} judged", user
+            "rag", p.crime, p.county, p.open_period, value, f"{user} judged", user, seen_at=loaded
         )
 
     results = race(set_as(p.approver, "G"), set_as(p.approver_2, "R"))
